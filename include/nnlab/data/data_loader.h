@@ -1,0 +1,44 @@
+#pragma once
+// DataLoader: mini-batches of a dataset, reshuffled every epoch with a seeded Rng.
+//
+//   DataLoader loader(train, 128, rng);
+//   for (int epoch = 0; epoch < epochs; ++epoch) {
+//     loader.start_epoch();
+//     while (loader.next(x, y)) { ... }
+//   }
+//
+// batch_size == dataset size gives full-batch gradient descent; 1 gives online
+// learning. The last batch of an epoch may be smaller (drop_last = false) or dropped.
+
+#include <cstdint>
+#include <vector>
+
+#include "nnlab/data/dataset.h"
+
+namespace nnlab {
+
+class DataLoader {
+ public:
+  DataLoader(const Dataset& data, int64_t batch_size, Rng& rng, bool shuffle = true, bool drop_last = false);
+
+  // Starts a new epoch: a new permutation when shuffling.
+  void start_epoch();
+  // Fills the next batch into x and y (allocation-free once they have reached the
+  // batch size); false when the epoch is over.
+  bool next(Tensor<float>& x, Tensor<float>& y);
+
+  int64_t batch_size() const { return batch_size_; }
+  int64_t batches_per_epoch() const;
+  const Dataset& dataset() const { return data_; }
+
+ private:
+  const Dataset& data_;
+  int64_t batch_size_;
+  Rng& rng_;
+  bool shuffle_;
+  bool drop_last_;
+  std::vector<int64_t> order_;
+  int64_t position_ = 0;
+};
+
+}  // namespace nnlab

@@ -1,0 +1,29 @@
+#pragma once
+// The IDX format of MNIST and its family (http://yann.lecun.com/exdb/mnist/):
+//   magic: two zero bytes, a type code, the number of dimensions;
+//   then each dimension as a big-endian 32-bit integer; then the data, big-endian.
+// Type codes: 0x08 unsigned byte, 0x09 signed byte, 0x0B short, 0x0C int,
+// 0x0D float, 0x0E double. Files may be gzip-compressed or raw (read alike).
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace nnlab {
+
+struct IdxArray {
+  std::vector<int64_t> dims;  // e.g. {10000, 28, 28}
+  uint8_t type_code = 0x08;
+  std::vector<double> values;  // every element, converted to double, row-major
+  int64_t count() const;       // product of dims
+};
+
+// Reads an IDX file. Throws std::runtime_error naming the file and the problem:
+// missing file, bad magic number, unknown type code, a dimension of zero, or
+// fewer data bytes than the header promises (truncated), or trailing bytes.
+IdxArray read_idx(const std::string& path);
+
+// Writes an unsigned-byte IDX file (raw, or gzip when the path ends in .gz), atomically.
+void write_idx_u8(const std::string& path, const std::vector<int64_t>& dims, const std::vector<uint8_t>& values);
+
+}  // namespace nnlab

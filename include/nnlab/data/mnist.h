@@ -1,0 +1,34 @@
+#pragma once
+// MNIST from a folder of IDX files (gzip or raw).
+//
+// If the folder holds the full training set (train-images-idx3-ubyte[.gz] and
+// train-labels-idx1-ubyte[.gz]) it is used as training data and the test set
+// (t10k-*) as test data. Otherwise the bundled sample split is used: the first
+// 8,000 test-set images train, the last 2,000 test.
+// Pixels are scaled to [0, 1]; images have shape N×1×28×28, labels [N].
+
+#include <string>
+
+#include "nnlab/data/dataset.h"
+
+namespace nnlab {
+
+struct TrainTest {
+  Dataset train;
+  Dataset test;
+  std::string description;  // e.g. "MNIST sample: 8000 train / 2000 test (data/mnist)"
+};
+
+inline constexpr int64_t kSampleTrainSize = 8000;
+
+// Throws std::runtime_error naming the missing or bad file.
+TrainTest load_mnist(const std::string& folder);
+
+// Images and labels from two IDX files: images N×H×W (or N×C×H×W) of bytes, labels N.
+Dataset load_idx_classification(const std::string& images_path, const std::string& labels_path, int num_classes = 10);
+
+// The data folder nnlab uses when none is given: $NNLAB_DATA, else the bundled
+// data/mnist of the source tree.
+std::string default_mnist_folder();
+
+}  // namespace nnlab

@@ -1,0 +1,28 @@
+#pragma once
+// Common ground for element-wise activations: the output has the input's shape,
+// and forward/backward are one loop each, written in the subclass.
+
+#include "nnlab/layers/layer.h"
+
+namespace nnlab {
+
+template <typename T>
+class Activation : public Layer<T> {
+ public:
+  Shape output_shape(const Shape& input_sample) const override { return input_sample; }
+
+ protected:
+  // Resizes the buffer to the shape of `like` (allocating only when it grows).
+  static void match(Tensor<T>& buffer, const Tensor<T>& like) {
+    if (buffer.shape() != like.shape()) buffer.resize(like.shape());
+  }
+  void check_backward(const Tensor<T>& dy) const {
+    if (output_.shape() != dy.shape()) {
+      throw std::invalid_argument(this->type() + " backward expects gradient " + output_.shape().str() + ", got " +
+                                  dy.shape().str());
+    }
+  }
+  Tensor<T> output_, input_grad_;
+};
+
+}  // namespace nnlab

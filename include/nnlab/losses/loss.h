@@ -1,0 +1,23 @@
+#pragma once
+// The loss contract: forward(output, target) returns the mean loss over the batch
+// and caches what backward needs; backward(upstream) returns dL/d(output)·upstream
+// in a buffer the loss owns.
+
+#include <string>
+
+#include "nnlab/tensor/tensor.h"
+
+namespace nnlab {
+
+template <typename T>
+class Loss {
+ public:
+  virtual ~Loss() = default;
+  virtual std::string type() const = 0;
+  // "cross-entropy" or "mse": the name used on the command line and in model files.
+  virtual std::string spec() const = 0;
+  virtual T forward(const Tensor<T>& output, const Tensor<T>& target) = 0;
+  virtual const Tensor<T>& backward(T upstream = T(1)) = 0;
+};
+
+}  // namespace nnlab

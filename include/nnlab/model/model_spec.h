@@ -1,0 +1,36 @@
+#pragma once
+// Models from text. The grammar (docs/model-spec.md):
+//
+//   spec    := layer ("," layer)*
+//   layer   := name (":" arg)*
+//   arg     := value | key "=" value
+//
+//   linear:OUT[:bias=false]      Linear with OUT outputs; its input size is inferred
+//   relu | sigmoid | tanh | identity | step | softmax
+//
+// e.g. "linear:256,relu,linear:128,relu,linear:10". Every layer's input shape is
+// inferred from the one before it, starting at the model's input shape.
+
+#include <string>
+#include <vector>
+
+#include "nnlab/model/sequential.h"
+
+namespace nnlab {
+
+// Builds the model; throws std::invalid_argument naming the bad part of the spec.
+// Weights are left unset (zero): call initialize().
+template <typename T>
+Sequential<T> build_model(const std::string& spec, const Shape& input_sample);
+
+// One layer from one spec token, for the given input sample shape.
+template <typename T>
+LayerPtr<T> make_layer(const std::string& token, const Shape& input_sample);
+
+// "linear:H1,ACT,linear:H2,ACT,...,linear:OUTPUTS": a multilayer perceptron.
+std::string mlp_spec(const std::vector<int64_t>& hidden, const std::string& activation, int64_t outputs);
+
+// The activation names the grammar knows.
+const std::vector<std::string>& activation_names();
+
+}  // namespace nnlab

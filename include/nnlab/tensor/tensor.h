@@ -1,0 +1,81 @@
+#pragma once
+// Tensor<T>: an owning, contiguous, row-major array with a Shape.
+// float is used for training, double for gradient checks.
+//
+// resize() keeps the allocated capacity, so a layer that resizes its buffers
+// to the same or a smaller batch never allocates again.
+
+#include <algorithm>
+#include <cstdint>
+#include <span>
+#include <stdexcept>
+#include <vector>
+
+#include "nnlab/tensor/shape.h"
+
+namespace nnlab {
+
+template <typename T>
+class Tensor {
+ public:
+  using value_type = T;
+
+  Tensor() = default;
+  explicit Tensor(const Shape& shape, T fill = T(0)) : shape_(shape), data_(static_cast<size_t>(shape.numel()), fill) {}
+  Tensor(const Shape& shape, std::vector<T> data) : shape_(shape), data_(std::move(data)) {
+    if (static_cast<int64_t>(data_.size()) != shape_.numel()) {
+      throw std::invalid_argument("tensor of shape " + shape_.str() + " needs " + std::to_string(shape_.numel()) +
+                                  " values, got " + std::to_string(data_.size()));
+    }
+  }
+
+  const Shape& shape() const { return shape_; }
+  int rank() const { return shape_.rank(); }
+  int64_t dim(int axis) const { return shape_[axis]; }
+  int64_t size() const { return static_cast<int64_t>(data_.size()); }
+  bool empty() const { return data_.empty(); }
+  // Rows of the dense view [N, sample_size]: the batch dimension.
+  int64_t rows() const { return shape_.rank() > 0 ? shape_[0] : 1; }
+  int64_t row_size() const { return shape_.sample_size(); }
+
+  T* data() { return data_.data(); }
+  const T* data() const { return data_.data(); }
+  T* row(int64_t r) { return data_.data() + r * row_size(); }
+  const T* row(int64_t r) const { return data_.data() + r * row_size(); }
+  std::span<T> span() { return {data_.data(), data_.size()}; }
+  std::span<const T> span() const { return {data_.data(), data_.size()}; }
+  T& operator[](int64_t i) { return data_[static_cast<size_t>(i)]; }
+  const T& operator[](int64_t i) const { return data_[static_cast<size_t>(i)]; }
+  T* begin() { return data_.data(); }
+  T* end() { return data_.data() + data_.size(); }
+  const T* begin() const { return data_.data(); }
+  const T* end() const { return data_.data() + data_.size(); }
+
+  // Changes the shape; allocates only when the new size exceeds the capacity.
+  // Contents are unspecified afterwards.
+  void resize(const Shape& shape) {
+    shape_ = shape;
+    data_.resize(static_cast<size_t>(shape.numel()));
+  }
+  // Same elements, other shape.
+  void reshape(const Shape& shape) {
+    if (shape.numel() != shape_.numel()) {
+      throw std::invalid_argument("cannot reshape " + shape_.str() + " to " + shape.str());
+    }
+    shape_ = shape;
+  }
+  void fill(T value) { std::fill(data_.begin(), data_.end(), value); }
+
+  template <typename U>
+  Tensor<U> cast() const {
+    Tensor<U> out(shape_);
+    std::transform(data_.begin(), data_.end(), out.begin(), [](T v) { return static_cast<U>(v); });
+    return out;
+  }
+
+ private:
+  Shape shape_;
+  std::vector<T> data_;
+};
+
+}  // namespace nnlab

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs the Debian packages nnlab needs, and only those that are missing.
+# Idempotent: a second run installs nothing. Usage: scripts/install-deps.sh [--bench]
+#   --bench  also installs python3-torch, so `make bench` can compare with PyTorch.
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build pkg-config
+  libopenblas-openmp-dev  # OpenBLAS built with OpenMP: one thread pool for nnlab and BLAS
+  zlib1g-dev              # gzip-compressed IDX files
+  libcli11-dev            # command-line parsing
+  nlohmann-json3-dev      # JSON (history, safetensors header)
+  libgtest-dev            # tests
+  libbenchmark-dev        # benchmarks
+)
+if [[ "${1:-}" == "--bench" ]]; then
+  packages+=(python3-torch)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [[ ${#missing[@]} -eq 0 ]]; then
+  exit 0
+fi
+
+echo "install-deps: installing ${missing[*]}"
+sudo_cmd=()
+if [[ $(id -u) -ne 0 ]]; then
+  sudo_cmd=(sudo)
+fi
+export DEBIAN_FRONTEND=noninteractive
+"${sudo_cmd[@]}" apt-get update -qq
+"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -1,0 +1,102 @@
+#include "nnlab/layers/linear.h"
+
+#include <stdexcept>
+
+#include "nnlab/kernels/gemm.h"
+
+namespace nnlab {
+
+template <typename T>
+Linear<T>::Linear(int64_t in_features, int64_t out_features, bool bias)
+    : in_features_(in_features),
+      out_features_(out_features),
+      has_bias_(bias),
+      weight_(Shape{out_features, in_features}),
+      bias_(Shape{bias ? out_features : 0}),
+      weight_grad_(Shape{out_features, in_features}),
+      bias_grad_(Shape{bias ? out_features : 0}) {
+  if (in_features <= 0 || out_features <= 0) {
+    throw std::invalid_argument("Linear needs positive sizes, got in " + std::to_string(in_features) + ", out " +
+                                std::to_string(out_features));
+  }
+}
+
+template <typename T>
+std::string Linear<T>::spec() const {
+  return "linear:" + std::to_string(out_features_) + (has_bias_ ? "" : ":bias=false");
+}
+
+template <typename T>
+Shape Linear<T>::output_shape(const Shape& input_sample) const {
+  if (input_sample.numel() != in_features_) {
+    throw std::invalid_argument("Linear expects " + std::to_string(in_features_) + " input features, got " +
+                                input_sample.str());
+  }
+  return Shape{out_features_};
+}
+
+template <typename T>
+const Tensor<T>& Linear<T>::forward(const Tensor<T>& x) {
+  if (x.row_size() != in_features_) {
+    throw std::invalid_argument("Linear expects " + std::to_string(in_features_) + " input features, got input " +
+                                x.shape().str());
+  }
+  input_ = &x;
+  const int64_t n = x.rows();
+  output_.resize(Shape{n, out_features_});
+  T beta = T(0);
+  if (has_bias_) {
+    for (int64_t r = 0; r < n; ++r) std::copy(bias_.begin(), bias_.end(), output_.row(r));
+    beta = T(1);
+  }
+  gemm(Transpose::kNo, Transpose::kYes, n, out_features_, in_features_, T(1), x.data(), weight_.data(), beta,
+       output_.data());
+  return output_;
+}
+
+template <typename T>
+const Tensor<T>& Linear<T>::backward(const Tensor<T>& dy) {
+  if (input_ == nullptr) throw std::logic_error("Linear::backward called before forward");
+  const Tensor<T>& x = *input_;
+  const int64_t n = x.rows();
+  if (dy.rows() != n || dy.row_size() != out_features_) {
+    throw std::invalid_argument("Linear backward expects gradient [" + std::to_string(n) + ", " +
+                                std::to_string(out_features_) + "], got " + dy.shape().str());
+  }
+  // dW = dyᵀ·x : (out×N)·(N×in)
+  gemm(Transpose::kYes, Transpose::kNo, out_features_, in_features_, n, T(1), dy.data(), x.data(), T(0),
+       weight_grad_.data());
+  if (has_bias_) {
+    bias_grad_.fill(T(0));
+    T* db = bias_grad_.data();
+    for (int64_t r = 0; r < n; ++r) {
+      const T* g = dy.row(r);
+      for (int64_t j = 0; j < out_features_; ++j) db[j] += g[j];
+    }
+  }
+  if (this->needs_input_grad()) {
+    // dx = dy·W : (N×out)·(out×in), in the input's shape
+    input_grad_.resize(x.shape());
+    gemm(Transpose::kNo, Transpose::kNo, n, in_features_, out_features_, T(1), dy.data(), weight_.data(), T(0),
+         input_grad_.data());
+  }
+  return input_grad_;
+}
+
+template <typename T>
+std::vector<Parameter<T>> Linear<T>::parameters() {
+  std::vector<Parameter<T>> params{{"weight", &weight_, &weight_grad_, true}};
+  if (has_bias_) params.push_back({"bias", &bias_, &bias_grad_, false});
+  return params;
+}
+
+template <typename T>
+void Linear<T>::initialize(const Initializer& init, Rng& rng) {
+  init.fill(weight_, in_features_, out_features_, rng);
+  bias_.fill(T(0));
+}
+
+template class Linear<float>;
+template class Linear<double>;
+
+}  // namespace nnlab

@@ -1,0 +1,160 @@
+#include "nnlab/model/model_spec.h"
+
+#include <functional>
+#include <map>
+#include <sstream>
+#include <stdexcept>
+
+#include "nnlab/layers/identity.h"
+#include "nnlab/layers/linear.h"
+#include "nnlab/layers/relu.h"
+#include "nnlab/layers/sigmoid.h"
+#include "nnlab/layers/softmax.h"
+#include "nnlab/layers/step.h"
+#include "nnlab/layers/tanh.h"
+
+namespace nnlab {
+
+namespace {
+
+std::vector<std::string> split(const std::string& text, char separator) {
+  std::vector<std::string> parts;
+  std::string part;
+  std::istringstream in(text);
+  while (std::getline(in, part, separator)) parts.push_back(part);
+  if (!text.empty() && text.back() == separator) parts.emplace_back();
+  return parts;
+}
+
+// The arguments of one layer token: positional values and key=value options.
+struct LayerArgs {
+  std::string token;
+  std::vector<std::string> positional;
+  std::map<std::string, std::string> options;
+
+  [[noreturn]] void fail(const std::string& why) const {
+    throw std::invalid_argument("bad layer '" + token + "': " + why);
+  }
+  int64_t positive(size_t index, const std::string& what) const {
+    if (index >= positional.size()) fail("missing " + what);
+    const std::string& text = positional[index];
+    size_t used = 0;
+    long long value = 0;
+    try {
+      value = std::stoll(text, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (used == 0 || used != text.size() || value <= 0) fail(what + " '" + text + "' is not a positive integer");
+    return value;
+  }
+  bool flag(const std::string& key, bool fallback) const {
+    const auto it = options.find(key);
+    if (it == options.end()) return fallback;
+    if (it->second == "true" || it->second == "1") return true;
+    if (it->second == "false" || it->second == "0") return false;
+    fail(key + "=" + it->second + " is not true or false");
+  }
+  void allow(size_t max_positional, std::initializer_list<const char*> keys) const {
+    if (positional.size() > max_positional) fail("too many values");
+    for (const auto& [key, value] : options) {
+      bool known = false;
+      for (const char* k : keys) known = known || key == k;
+      if (!known) fail("unknown option '" + key + "'");
+    }
+  }
+};
+
+LayerArgs parse_token(const std::string& token) {
+  LayerArgs args;
+  args.token = token;
+  const auto parts = split(token, ':');
+  for (size_t i = 1; i < parts.size(); ++i) {
+    const auto eq = parts[i].find('=');
+    if (parts[i].empty()) args.fail("empty argument");
+    if (eq == std::string::npos) {
+      args.positional.push_back(parts[i]);
+    } else {
+      args.options[parts[i].substr(0, eq)] = parts[i].substr(eq + 1);
+    }
+  }
+  return args;
+}
+
+template <typename T>
+using Factory = std::function<LayerPtr<T>(const LayerArgs&, const Shape&)>;
+
+template <typename T, template <typename> class L>
+Factory<T> plain() {
+  return [](const LayerArgs& args, const Shape&) -> LayerPtr<T> {
+    args.allow(0, {});
+    return std::make_unique<L<T>>();
+  };
+}
+
+template <typename T>
+const std::map<std::string, Factory<T>>& factories() {
+  static const std::map<std::string, Factory<T>> table = {
+      {"linear",
+       [](const LayerArgs& args, const Shape& in) -> LayerPtr<T> {
+         args.allow(1, {"bias"});
+         return std::make_unique<Linear<T>>(in.numel(), args.positive(0, "output size"), args.flag("bias", true));
+       }},
+      {"relu", plain<T, ReLU>()},
+      {"sigmoid", plain<T, Sigmoid>()},
+      {"tanh", plain<T, Tanh>()},
+      {"identity", plain<T, Identity>()},
+      {"step", plain<T, Step>()},
+      {"softmax", plain<T, Softmax>()},
+  };
+  return table;
+}
+
+}  // namespace
+
+template <typename T>
+LayerPtr<T> make_layer(const std::string& token, const Shape& input_sample) {
+  const LayerArgs args = parse_token(token);
+  const std::string name = token.substr(0, token.find(':'));
+  const auto& table = factories<T>();
+  const auto it = table.find(name);
+  if (it == table.end()) {
+    std::string known;
+    for (const auto& [key, factory] : table) known += (known.empty() ? "" : ", ") + key;
+    throw std::invalid_argument("unknown layer '" + name + "' in '" + token + "' (known: " + known + ")");
+  }
+  return it->second(args, input_sample);
+}
+
+template <typename T>
+Sequential<T> build_model(const std::string& spec, const Shape& input_sample) {
+  if (spec.empty()) throw std::invalid_argument("empty model spec");
+  Sequential<T> model(input_sample);
+  for (const std::string& token : split(spec, ',')) {
+    if (token.empty()) throw std::invalid_argument("empty layer in model spec '" + spec + "'");
+    try {
+      model.add(make_layer<T>(token, model.output_shape()));
+    } catch (const std::invalid_argument& e) {
+      throw std::invalid_argument("model spec '" + spec + "': " + e.what());
+    }
+  }
+  return model;
+}
+
+std::string mlp_spec(const std::vector<int64_t>& hidden, const std::string& activation, int64_t outputs) {
+  std::string spec;
+  for (int64_t h : hidden) spec += "linear:" + std::to_string(h) + "," + activation + ",";
+  return spec + "linear:" + std::to_string(outputs);
+}
+
+const std::vector<std::string>& activation_names() {
+  static const std::vector<std::string> names = {"relu", "sigmoid", "tanh", "identity", "step"};
+  return names;
+}
+
+template Sequential<float> build_model<float>(const std::string&, const Shape&);
+template Sequential<double> build_model<double>(const std::string&, const Shape&);
+template LayerPtr<float> make_layer<float>(const std::string&, const Shape&);
+template LayerPtr<double> make_layer<double>(const std::string&, const Shape&);
+
+}  // namespace nnlab

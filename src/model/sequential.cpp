@@ -1,0 +1,133 @@
+#include "nnlab/model/sequential.h"
+
+#include <iomanip>
+#include <sstream>
+#include <stdexcept>
+
+namespace nnlab {
+
+template <typename T>
+Sequential<T>& Sequential<T>::add(LayerPtr<T> layer) {
+  const Shape in = output_shape();
+  Shape out;
+  try {
+    out = layer->output_shape(in);
+  } catch (const std::invalid_argument& e) {
+    throw std::invalid_argument("layer " + std::to_string(layers_.size()) + " (" + layer->spec() + "): " + e.what());
+  }
+  layer->set_training(training_);
+  layer->set_needs_input_grad(!layers_.empty() || input_grad_);
+  layers_.push_back(std::move(layer));
+  output_sample_ = out;
+  return *this;
+}
+
+template <typename T>
+const Tensor<T>& Sequential<T>::forward(const Tensor<T>& x) {
+  if (x.shape().sample_shape().numel() != input_sample_.numel()) {
+    throw std::invalid_argument("model expects samples of shape " + input_sample_.str() + ", got input " +
+                                x.shape().str());
+  }
+  const Tensor<T>* current = &x;
+  for (auto& layer : layers_) current = &layer->forward(*current);
+  return *current;
+}
+
+template <typename T>
+const Tensor<T>& Sequential<T>::backward(const Tensor<T>& dy) {
+  const Tensor<T>* current = &dy;
+  for (auto it = layers_.rbegin(); it != layers_.rend(); ++it) current = &(*it)->backward(*current);
+  return *current;
+}
+
+template <typename T>
+std::vector<Parameter<T>> Sequential<T>::parameters() {
+  std::vector<Parameter<T>> all;
+  for (size_t i = 0; i < layers_.size(); ++i) {
+    for (Parameter<T> p : layers_[i]->parameters()) {
+      p.name = std::to_string(i) + "." + p.name;
+      all.push_back(p);
+    }
+  }
+  return all;
+}
+
+template <typename T>
+std::vector<std::pair<std::string, Tensor<T>*>> Sequential<T>::buffers() {
+  std::vector<std::pair<std::string, Tensor<T>*>> all;
+  for (size_t i = 0; i < layers_.size(); ++i) {
+    for (auto& [name, tensor] : layers_[i]->buffers()) all.emplace_back(std::to_string(i) + "." + name, tensor);
+  }
+  return all;
+}
+
+template <typename T>
+int64_t Sequential<T>::parameter_count() {
+  int64_t count = 0;
+  for (const auto& p : parameters()) count += p.value->size();
+  return count;
+}
+
+template <typename T>
+void Sequential<T>::initialize(const Initializer& init, Rng& rng) {
+  for (auto& layer : layers_) layer->initialize(init, rng);
+}
+
+template <typename T>
+void Sequential<T>::set_training(bool training) {
+  training_ = training;
+  for (auto& layer : layers_) layer->set_training(training);
+}
+
+template <typename T>
+void Sequential<T>::set_input_grad(bool needed) {
+  input_grad_ = needed;
+  if (!layers_.empty()) layers_.front()->set_needs_input_grad(needed);
+}
+
+template <typename T>
+void Sequential<T>::check_trainable() const {
+  for (size_t i = 0; i < layers_.size(); ++i) {
+    if (!layers_[i]->differentiable()) {
+      // Let the layer explain why, in its own words.
+      try {
+        layers_[i]->backward(Tensor<T>());
+      } catch (const std::exception& e) {
+        throw std::logic_error("layer " + std::to_string(i) + " (" + layers_[i]->type() + "): " + e.what());
+      }
+      throw std::logic_error("layer " + std::to_string(i) + " (" + layers_[i]->type() + ") cannot be trained");
+    }
+  }
+  if (layers_.empty()) throw std::logic_error("the model has no layers");
+}
+
+template <typename T>
+std::string Sequential<T>::spec() const {
+  std::string out;
+  for (const auto& layer : layers_) out += (out.empty() ? "" : ",") + layer->spec();
+  return out;
+}
+
+template <typename T>
+std::string Sequential<T>::summary() {
+  std::ostringstream out;
+  out << std::left << std::setw(4) << "#" << std::setw(24) << "layer" << std::setw(16) << "output"
+      << "parameters\n";
+  out << std::setw(4) << "" << std::setw(24) << "input" << std::setw(16) << input_sample_.str() << "\n";
+  Shape shape = input_sample_;
+  int64_t total = 0;
+  for (size_t i = 0; i < layers_.size(); ++i) {
+    shape = layers_[i]->output_shape(shape);
+    int64_t count = 0;
+    for (const auto& p : layers_[i]->parameters()) count += p.value->size();
+    total += count;
+    out << std::setw(4) << i << std::setw(24) << layers_[i]->spec() << std::setw(16) << shape.str() << count << "\n";
+  }
+  out << "total parameters: " << total << "\n";
+  return out.str();
+}
+
+template class Sequential<float>;
+template class Sequential<double>;
+
+}  // namespace nnlab
