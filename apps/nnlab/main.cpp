@@ -1,1 +1,58 @@
-int main() { return 0; }
+// nnlab: build, train and study neural networks.
+//
+// Errors end as one line on stderr: exit code 2 for bad input (a flag, a file,
+// a shape), 1 for a failure while running (training that diverged).
+
+#include <cstdio>
+#include <map>
+
+#include "commands.h"
+#include "nnlab/train/trainer.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"nnlab: build, train and study neural networks", "nnlab"};
+  app.require_subcommand(1);
+  app.set_help_all_flag("--help-all", "Show the help of every command");
+  std::map<CLI::App*, nnlab::cli::Run> runs;
+  auto add = [&](const char* name, const char* description, nnlab::cli::Run (*adder)(CLI::App&)) {
+    CLI::App* sub = app.add_subcommand(name, description);
+    runs[sub] = adder(*sub);
+  };
+  add("train", "Train a model on MNIST (or any IDX data); writes history, weights and the test accuracy",
+      nnlab::cli::add_train);
+  add("eval", "Report a saved model's accuracy on the test data", nnlab::cli::add_eval);
+  add("gradcheck", "Compare backpropagation with numerical gradients, for every layer and a whole model",
+      nnlab::cli::add_gradcheck);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::fprintf(stderr, "nnlab: error: %s (see nnlab %s--help)\n", e.what(),
+                 app.get_subcommands().empty() ? "" : (app.get_subcommands()[0]->get_name() + " ").c_str());
+    return 2;
+  }
+
+  try {
+    for (CLI::App* sub : app.get_subcommands()) return runs.at(sub)();
+  } catch (const nnlab::TrainingDiverged& e) {
+    std::fprintf(stderr, "nnlab: error: %s\n", e.what());
+    return 1;
+  } catch (const std::invalid_argument& e) {
+    std::fprintf(stderr, "nnlab: error: %s\n", e.what());
+    return 2;
+  } catch (const std::logic_error& e) {
+    std::fprintf(stderr, "nnlab: error: %s\n", e.what());
+    return 2;
+  } catch (const std::runtime_error& e) {
+    std::fprintf(stderr, "nnlab: error: %s\n", e.what());
+    return 2;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "nnlab: error: %s\n", e.what());
+    return 1;
+  }
+  return 0;
+}

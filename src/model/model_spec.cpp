@@ -58,7 +58,7 @@ struct LayerArgs {
   void allow(size_t max_positional, std::initializer_list<const char*> keys) const {
     if (positional.size() > max_positional) fail("too many values");
     for (const auto& [key, value] : options) {
-      bool known = false;
+      bool known = key == "init";  // every layer with weights takes a per-layer initialiser
       for (const char* k : keys) known = known || key == k;
       if (!known) fail("unknown option '" + key + "'");
     }
@@ -74,6 +74,12 @@ LayerArgs parse_token(const std::string& token) {
     if (parts[i].empty()) args.fail("empty argument");
     if (eq == std::string::npos) {
       args.positional.push_back(parts[i]);
+    } else if (parts[i].starts_with("init=")) {
+      // An initialiser may hold its own ':' (normal:0.01): it takes the rest of the token.
+      std::string value = parts[i].substr(eq + 1);
+      for (size_t j = i + 1; j < parts.size(); ++j) value += ":" + parts[j];
+      args.options["init"] = value;
+      break;
     } else {
       args.options[parts[i].substr(0, eq)] = parts[i].substr(eq + 1);
     }
@@ -123,7 +129,16 @@ LayerPtr<T> make_layer(const std::string& token, const Shape& input_sample) {
     for (const auto& [key, factory] : table) known += (known.empty() ? "" : ", ") + key;
     throw std::invalid_argument("unknown layer '" + name + "' in '" + token + "' (known: " + known + ")");
   }
-  return it->second(args, input_sample);
+  LayerPtr<T> layer = it->second(args, input_sample);
+  if (const auto init = args.options.find("init"); init != args.options.end()) {
+    if (layer->parameters().empty()) args.fail(layer->type() + " has no weights to initialise");
+    try {
+      layer->set_initializer(Initializer::parse(init->second));
+    } catch (const std::invalid_argument& e) {
+      args.fail(e.what());
+    }
+  }
+  return layer;
 }
 
 template <typename T>

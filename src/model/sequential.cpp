@@ -70,7 +70,7 @@ int64_t Sequential<T>::parameter_count() {
 
 template <typename T>
 void Sequential<T>::initialize(const Initializer& init, Rng& rng) {
-  for (auto& layer : layers_) layer->initialize(init, rng);
+  for (auto& layer : layers_) layer->initialize(layer->initializer().value_or(init), rng);
 }
 
 template <typename T>
@@ -104,7 +104,10 @@ void Sequential<T>::check_trainable() const {
 template <typename T>
 std::string Sequential<T>::spec() const {
   std::string out;
-  for (const auto& layer : layers_) out += (out.empty() ? "" : ",") + layer->spec();
+  for (const auto& layer : layers_) {
+    out += (out.empty() ? "" : ",") + layer->spec();
+    if (layer->initializer()) out += ":init=" + layer->initializer()->str();
+  }
   return out;
 }
 

@@ -11,6 +11,7 @@
 // always the batch.
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -57,6 +58,11 @@ class Layer {
   // False for layers whose gradient is zero almost everywhere (Step): training through them is an error.
   virtual bool differentiable() const { return true; }
 
+  // A per-layer initialiser that Sequential::initialize uses instead of the model's
+  // ("linear:100:init=xavier-normal" in a model spec).
+  void set_initializer(const Initializer& init) { initializer_ = init; }
+  const std::optional<Initializer>& initializer() const { return initializer_; }
+
   void set_training(bool training) { training_ = training; }
   bool training() const { return training_; }
   // The first layer of a model need not compute dL/d(input): nothing uses it.
@@ -66,6 +72,7 @@ class Layer {
  protected:
   bool training_ = true;
   bool needs_input_grad_ = true;
+  std::optional<Initializer> initializer_;
 };
 
 template <typename T>

@@ -6,6 +6,7 @@
 //   arg     := value | key "=" value
 //
 //   linear:OUT[:bias=false]      Linear with OUT outputs; its input size is inferred
+//   any layer with weights also takes init=NAME (an Initializer name): a per-layer initialiser
 //   relu | sigmoid | tanh | identity | step | softmax
 //
 // e.g. "linear:256,relu,linear:128,relu,linear:10". Every layer's input shape is

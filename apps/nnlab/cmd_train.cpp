@@ -1,0 +1,181 @@
+// nnlab train: train a model on MNIST (or other IDX data) and report the test accuracy.
+
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <thread>
+
+#include "commands.h"
+#include "nnlab/data/mnist.h"
+#include "nnlab/io/atomic_file.h"
+#include "nnlab/io/model_file.h"
+#include "nnlab/kernels/threads.h"
+#include "nnlab/losses/softmax_cross_entropy.h"
+#include "nnlab/model/model_spec.h"
+#include "nnlab/optim/factory.h"
+#include "nnlab/train/progress.h"
+#include "nnlab/train/trainer.h"
+
+namespace nnlab::cli {
+
+namespace {
+
+struct TrainSettings {
+  std::string model;  // a spec; empty: an MLP from hidden and activation
+  std::vector<int64_t> hidden = {512, 256};
+  std::string activation = "relu";
+  std::string init = "auto";
+  OptimizerOptions optimizer{"sgd", 0.1, {}};
+  double weight_decay = 0.0;
+  int64_t batch_size = 64;
+  int epochs = 30;
+  int64_t iterations = 0;
+  uint64_t seed = 0;
+  int threads = 0;
+  double val_split = 0.1;
+  std::string data;
+  std::string out = "runs/train";
+  std::string save;
+  std::string progress = "auto";
+};
+
+Initializer initializer_for(const TrainSettings& s) {
+  if (s.init != "auto") return Initializer::parse(s.init);
+  // He keeps the spread of ReLU activations; Xavier suits the symmetric ones.
+  return s.activation == "relu" ? Initializer::he_normal() : Initializer::xavier_normal();
+}
+
+ProgressPrinter::Mode progress_mode(const std::string& name) {
+  if (name == "bar") return ProgressPrinter::Mode::kBar;
+  if (name == "lines") return ProgressPrinter::Mode::kLines;
+  if (name == "quiet") return ProgressPrinter::Mode::kQuiet;
+  return ProgressPrinter::Mode::kAuto;
+}
+
+nlohmann::json settings_json(const TrainSettings& s, const std::string& spec, const Initializer& init,
+                             const std::string& data_description, int threads) {
+  return {{"model", spec},
+          {"init", init.str()},
+          {"optimizer", s.optimizer.name},
+          {"lr", s.optimizer.lr},
+          {"weight_decay", s.weight_decay},
+          {"batch_size", s.batch_size},
+          {"epochs", s.epochs},
+          {"iterations", s.iterations},
+          {"seed", s.seed},
+          {"threads", threads},
+          {"val_split", s.val_split},
+          {"data", data_description}};
+}
+
+int run_train(const TrainSettings& s) {
+  const int threads = s.threads > 0 ? s.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  set_num_threads(threads);
+  if (s.val_split < 0 || s.val_split >= 1) {
+    throw UsageError("--val-split must be in [0, 1), got " + std::to_string(s.val_split));
+  }
+  if (!(s.optimizer.lr > 0) || !std::isfinite(s.optimizer.lr)) {
+    throw UsageError("--lr must be a positive number, got " + std::to_string(s.optimizer.lr));
+  }
+  if (s.batch_size < 1) throw UsageError("--batch-size must be at least 1");
+  if (s.epochs < 1) throw UsageError("--epochs must be at least 1");
+  if (s.activation != "relu" && s.activation != "sigmoid" && s.activation != "tanh" && s.activation != "identity" &&
+      s.activation != "step") {
+    throw UsageError("unknown --activation '" + s.activation + "' (choose relu, sigmoid, tanh, identity, step)");
+  }
+
+  const TrainTest data = load_mnist(s.data.empty() ? default_mnist_folder() : s.data);
+  Rng rng(s.seed);
+  const TrainValidation split = split_validation(data.train, s.val_split, rng);
+
+  const std::string spec = s.model.empty() ? mlp_spec(s.hidden, s.activation, data.train.num_classes) : s.model;
+  Sequential<float> model = build_model<float>(spec, data.train.sample_shape());
+  const Initializer init = initializer_for(s);
+  model.initialize(init, rng);
+  model.check_trainable();
+
+  OptimizerOptions optimizer_options = s.optimizer;
+  if (s.weight_decay > 0) optimizer_options.weight_decay = WeightDecay::l2(s.weight_decay);
+  auto optimizer = make_optimizer<float>(optimizer_options, model.parameters());
+  SoftmaxCrossEntropy<float> loss;
+
+  std::fprintf(stderr, "data: %s; validation %lld\nmodel: %s (%lld parameters), init %s, %s lr %g, batch %lld, %d threads\n",
+               data.description.c_str(), static_cast<long long>(split.validation.size()), spec.c_str(),
+               static_cast<long long>(model.parameter_count()), init.str().c_str(), optimizer->name().c_str(),
+               s.optimizer.lr, static_cast<long long>(s.batch_size), threads);
+
+  make_folders(s.out);
+  Trainer trainer(model, loss, *optimizer);
+  trainer.add_callback(std::make_shared<ProgressPrinter>(progress_mode(s.progress)));
+  FitOptions fit{s.epochs, s.iterations, s.batch_size, true};
+  History history = trainer.fit(split.train, split.validation.size() > 0 ? &split.validation : nullptr, fit, rng);
+
+  const Metrics test = evaluate(model, loss, data.test);
+  const std::string save_path = s.save.empty() ? s.out + "/model.safetensors" : s.save;
+  save_model(model, save_path,
+             {{"nnlab.loss", loss.spec()},
+              {"nnlab.classes", std::to_string(data.train.num_classes)},
+              {"nnlab.test_accuracy", std::to_string(test.accuracy)}});
+
+  nlohmann::json record = history.to_json();
+  record["settings"] = settings_json(s, spec, init, data.description, threads);
+  record["test"] = {{"loss", json_number(test.loss)}, {"accuracy", json_number(test.accuracy)}};
+  write_file_atomic(s.out + "/history.json", record.dump(1));
+  write_file_atomic(s.out + "/history.csv", history.to_csv());
+
+  const double seconds = history.epochs.empty() ? 0.0 : history.epochs.back().seconds;
+  std::printf("test accuracy %.4f (loss %.4f) on %lld images after %.1f s of training\n", test.accuracy, test.loss,
+              static_cast<long long>(data.test.size()), seconds);
+  std::printf("wrote %s, %s/history.csv, %s/history.json\n", save_path.c_str(), s.out.c_str(), s.out.c_str());
+  return 0;
+}
+
+}  // namespace
+
+Run add_train(CLI::App& app) {
+  auto s = std::make_shared<TrainSettings>();
+  app.add_option("--model", s->model,
+                 "Model spec, e.g. \"linear:256,relu,linear:10\" (see docs/model-spec.md); overrides --hidden and "
+                 "--activation");
+  app.add_option("--hidden", s->hidden, "Hidden layer sizes of the multilayer network")
+      ->delimiter(',')
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  app.add_option("--activation", s->activation, "Hidden activation: relu, sigmoid, tanh, identity, step")
+      ->capture_default_str();
+  app.add_option("--init", s->init,
+                 "Weight initialiser: auto (he-normal for relu, xavier-normal otherwise), zero, constant:V, "
+                 "normal:STD, xavier-normal, xavier-uniform, he-normal, he-uniform, lecun-normal")
+      ->capture_default_str();
+  app.add_option("--optimizer", s->optimizer.name, "Optimizer: " + [] {
+    std::string names;
+    for (const auto& n : optimizer_names()) names += (names.empty() ? "" : ", ") + n;
+    return names;
+  }())->capture_default_str();
+  app.add_option("--lr", s->optimizer.lr, "Learning rate")->capture_default_str();
+  app.add_option("--weight-decay", s->weight_decay, "L2 weight decay λ (penalty ½λΣw² on weights, not biases)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  app.add_option("--batch-size", s->batch_size,
+                 "Mini-batch size; 1 is online learning, the training-set size (or more) full-batch")
+      ->capture_default_str();
+  auto* epochs = app.add_option("--epochs", s->epochs, "Passes over the training data")->capture_default_str();
+  app.add_option("--iterations", s->iterations, "Train this many mini-batch steps instead of --epochs")
+      ->check(CLI::PositiveNumber)
+      ->excludes(epochs);
+  app.add_option("--seed", s->seed, "Random seed: the same seed gives the same run")->capture_default_str();
+  app.add_option("--threads", s->threads, "Threads for everything (default: all cores)")->check(CLI::PositiveNumber);
+  app.add_option("--val-split", s->val_split, "Share of the training data held out for validation (never test data)")
+      ->capture_default_str();
+  app.add_option("--data", s->data,
+                 "Folder of MNIST IDX files (gzip or raw); default: $NNLAB_DATA or the bundled sample");
+  app.add_option("--out", s->out, "Output folder for history.csv, history.json and model.safetensors")
+      ->capture_default_str();
+  app.add_option("--save", s->save, "Where to save the weights (safetensors); default: OUT/model.safetensors");
+  app.add_option("--progress", s->progress, "Progress display: auto, bar, lines, quiet")
+      ->check(CLI::IsMember({"auto", "bar", "lines", "quiet"}))
+      ->capture_default_str();
+  return [s] { return run_train(*s); };
+}
+
+}  // namespace nnlab::cli

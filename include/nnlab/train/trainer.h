@@ -1,0 +1,71 @@
+#pragma once
+// The training loop.
+//
+//   Trainer trainer(model, loss, optimizer);
+//   trainer.add_callback(std::make_shared<ProgressPrinter>());
+//   History history = trainer.fit(train, &validation, {.epochs = 20, .batch_size = 64}, rng);
+//   Metrics test = evaluate(model, loss, test_data);
+//
+// Each step: callbacks' on_step_begin, forward, loss, backward, on_gradients,
+// optimizer step, on_step_end. After each epoch: validation in eval mode, then
+// on_epoch_end. A loss that turns NaN or infinite stops training at once with
+// TrainingDiverged, naming the step.
+
+#include <cstdint>
+#include <memory>
+#include <stdexcept>
+#include <vector>
+
+#include "nnlab/data/dataset.h"
+#include "nnlab/losses/loss.h"
+#include "nnlab/train/callback.h"
+
+namespace nnlab {
+
+struct FitOptions {
+  int epochs = 10;
+  // When > 0, train exactly this many steps (mini-batches) instead of `epochs`.
+  int64_t iterations = 0;
+  // 1: online learning; the training-set size (or more): full batch.
+  int64_t batch_size = 100;
+  bool shuffle = true;
+};
+
+struct Metrics {
+  double loss = NAN;
+  double accuracy = NAN;  // NaN for regression
+};
+
+class TrainingDiverged : public std::runtime_error {
+ public:
+  TrainingDiverged(const std::string& message, int64_t step) : std::runtime_error(message), step_(step) {}
+  int64_t step() const { return step_; }
+
+ private:
+  int64_t step_;
+};
+
+// Loss and accuracy of `model` on `data`, in eval mode, in batches (the model's mode is restored).
+Metrics evaluate(Sequential<float>& model, Loss<float>& loss, const Dataset& data, int64_t batch_size = 500);
+
+// Number of rows of `output` whose largest entry is at the class index in `labels`.
+int64_t count_correct(const Tensor<float>& output, const Tensor<float>& labels);
+
+class Trainer {
+ public:
+  Trainer(Sequential<float>& model, Loss<float>& loss, Optimizer<float>& optimizer);
+
+  void add_callback(std::shared_ptr<Callback> callback) { callbacks_.push_back(std::move(callback)); }
+
+  // Trains on `train`; evaluates on `validation` after every epoch when given.
+  // `rng` drives the shuffling.
+  History fit(const Dataset& train, const Dataset* validation, const FitOptions& options, Rng& rng);
+
+ private:
+  Sequential<float>& model_;
+  Loss<float>& loss_;
+  Optimizer<float>& optimizer_;
+  std::vector<std::shared_ptr<Callback>> callbacks_;
+};
+
+}  // namespace nnlab

@@ -1,0 +1,122 @@
+#include "nnlab/train/trainer.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <sstream>
+
+#include "nnlab/data/data_loader.h"
+
+namespace nnlab {
+
+int64_t count_correct(const Tensor<float>& output, const Tensor<float>& labels) {
+  int64_t correct = 0;
+  const int64_t classes = output.row_size();
+  for (int64_t r = 0; r < output.rows(); ++r) {
+    const float* row = output.row(r);
+    const auto predicted = std::max_element(row, row + classes) - row;
+    correct += predicted == static_cast<int64_t>(labels[r]);
+  }
+  return correct;
+}
+
+Metrics evaluate(Sequential<float>& model, Loss<float>& loss, const Dataset& data, int64_t batch_size) {
+  if (data.size() == 0) return {};
+  const bool was_training = model.training();
+  model.eval();
+  Rng unused(0);
+  DataLoader loader(data, batch_size, unused, /*shuffle=*/false);
+  loader.start_epoch();
+  Tensor<float> x, y;
+  double total_loss = 0;
+  int64_t correct = 0;
+  while (loader.next(x, y)) {
+    const Tensor<float>& output = model.forward(x);
+    total_loss += static_cast<double>(loss.forward(output, y)) * static_cast<double>(x.rows());
+    if (data.classification()) correct += count_correct(output, y);
+  }
+  model.set_training(was_training);
+  const auto n = static_cast<double>(data.size());
+  return {total_loss / n, data.classification() ? static_cast<double>(correct) / n : NAN};
+}
+
+Trainer::Trainer(Sequential<float>& model, Loss<float>& loss, Optimizer<float>& optimizer)
+    : model_(model), loss_(loss), optimizer_(optimizer) {}
+
+namespace {
+std::string divergence_message(double loss, int64_t step, int epoch, double lr) {
+  std::ostringstream out;
+  out << "training diverged at step " << step << " (epoch " << epoch << "): the loss is " << loss
+      << ". The learning rate " << lr << " is probably too high; try " << lr / 10 << ".";
+  return out.str();
+}
+}  // namespace
+
+History Trainer::fit(const Dataset& train, const Dataset* validation, const FitOptions& options, Rng& rng) {
+  if (train.size() == 0) throw std::invalid_argument("no training data");
+  if (options.batch_size < 1) throw std::invalid_argument("batch size must be at least 1");
+  if (options.iterations <= 0 && options.epochs < 1) throw std::invalid_argument("epochs must be at least 1");
+  model_.check_trainable();
+  model_.train();
+
+  DataLoader loader(train, options.batch_size, rng, options.shuffle);
+  History history;
+  TrainState state{model_, optimizer_, history};
+  state.batches_per_epoch = loader.batches_per_epoch();
+  state.total_steps = options.iterations > 0 ? options.iterations : options.epochs * state.batches_per_epoch;
+  state.total_epochs = static_cast<int>((state.total_steps + state.batches_per_epoch - 1) / state.batches_per_epoch);
+  history.step_loss.reserve(static_cast<size_t>(state.total_steps));
+  for (auto& c : callbacks_) c->on_train_begin(state);
+
+  const auto start = std::chrono::steady_clock::now();
+  Tensor<float> x, y;
+  int64_t step = 0;
+  for (int epoch = 1; step < state.total_steps && !state.stop; ++epoch) {
+    state.epoch = epoch;
+    loader.start_epoch();
+    double loss_sum = 0;
+    int64_t seen = 0, correct = 0;
+    while (step < state.total_steps && !state.stop && loader.next(x, y)) {
+      for (auto& c : callbacks_) c->on_step_begin(state);
+      const Tensor<float>& output = model_.forward(x);
+      const double loss = static_cast<double>(loss_.forward(output, y)) + optimizer_.penalty();
+      if (!std::isfinite(loss)) {
+        throw TrainingDiverged(divergence_message(loss, step + 1, epoch, optimizer_.lr()), step + 1);
+      }
+      if (train.classification()) correct += count_correct(output, y);
+      model_.backward(loss_.backward());
+      for (auto& c : callbacks_) c->on_gradients(state);
+      optimizer_.step();
+      ++step;
+      loss_sum += loss * static_cast<double>(x.rows());
+      seen += x.rows();
+      history.step_loss.push_back(static_cast<float>(loss));
+      for (auto& c : callbacks_) c->on_step_end(state, loss);
+    }
+    EpochRecord record;
+    record.epoch = epoch;
+    record.steps = step;
+    record.train_loss = loss_sum / static_cast<double>(std::max<int64_t>(seen, 1));
+    record.train_accuracy = train.classification() ? static_cast<double>(correct) / static_cast<double>(seen) : NAN;
+    if (validation != nullptr && validation->size() > 0) {
+      const Metrics val = evaluate(model_, loss_, *validation);
+      record.val_loss = val.loss;
+      record.val_accuracy = val.accuracy;
+    }
+    record.lr = optimizer_.lr();
+    record.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    history.epochs.push_back(record);
+    for (auto& c : callbacks_) c->on_epoch_end(state, record);
+  }
+  if (state.stop) {
+    history.stop_reason = state.stop_reason;
+  } else if (options.iterations > 0) {
+    history.stop_reason = "completed " + std::to_string(step) + " iterations";
+  } else {
+    history.stop_reason = "completed " + std::to_string(options.epochs) + " epochs";
+  }
+  for (auto& c : callbacks_) c->on_train_end(state);
+  return history;
+}
+
+}  // namespace nnlab

@@ -1,0 +1,181 @@
+// The nnlab tool as a user runs it: exit codes, one-line errors, files written.
+
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "nnlab/data/idx.h"
+#include "test_util.h"
+
+namespace nnlab::test {
+
+namespace {
+
+struct Result {
+  int code = -1;
+  std::string out;
+  std::string err;
+};
+
+std::string slurp(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+class Cli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("nnlab_cli_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  Result run(const std::string& args) {
+    const auto out = dir_ / "stdout.txt";
+    const auto err = dir_ / "stderr.txt";
+    const std::string command = std::string(NNLAB_CLI) + " " + args + " >" + out.string() + " 2>" + err.string();
+    const int status = std::system(command.c_str());
+    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(out), slurp(err)};
+  }
+
+  // A copy of the bundled sample's files, with the image file replaced by `images`.
+  std::string data_folder_with_images(const std::string& name, const std::string& images) {
+    const auto folder = dir_ / name;
+    std::filesystem::create_directories(folder);
+    const std::filesystem::path source = std::filesystem::path(NNLAB_SOURCE_DIR) / "data" / "mnist";
+    std::filesystem::copy_file(source / "t10k-labels-idx1-ubyte.gz", folder / "t10k-labels-idx1-ubyte.gz");
+    std::ofstream(folder / "t10k-images-idx3-ubyte", std::ios::binary) << images;
+    return folder.string();
+  }
+
+  std::filesystem::path dir_;
+};
+
+int lines(const std::string& text) { return static_cast<int>(std::count(text.begin(), text.end(), '\n')); }
+
+}  // namespace
+
+TEST_F(Cli, UnknownFlagIsOneLineAndExitCode2) {
+  const Result r = run("train --no-such-flag");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(lines(r.err), 1) << r.err;
+  EXPECT_NE(r.err.find("--no-such-flag"), std::string::npos) << r.err;
+}
+
+TEST_F(Cli, NonNumericLearningRateIsOneLineAndExitCode2) {
+  const Result r = run("train --lr abc");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(lines(r.err), 1) << r.err;
+  EXPECT_NE(r.err.find("--lr"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("abc"), std::string::npos) << r.err;
+}
+
+TEST_F(Cli, BadValuesNameTheFlag) {
+  for (const char* args : {"train --val-split 1.5", "train --init glorious", "train --activation swish",
+                           "train --model linear:5,relux", "train --optimizer sdg", "train --batch-size 0"}) {
+    const Result r = run(args);
+    EXPECT_EQ(r.code, 2) << args;
+    EXPECT_EQ(lines(r.err), 1) << args << ": " << r.err;
+  }
+}
+
+TEST_F(Cli, TruncatedIdxFileNamesTheFileAndExits2) {
+  // A valid header for 10000 28×28 images, then only 100 bytes of pixels.
+  std::string images("\x00\x00\x08\x03\x00\x00\x27\x10\x00\x00\x00\x1c\x00\x00\x00\x1c", 16);
+  images += std::string(100, '\x01');
+  const std::string folder = data_folder_with_images("truncated", images);
+  const Result r = run("train --data " + folder + " --epochs 1");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(lines(r.err), 1) << r.err;
+  EXPECT_NE(r.err.find("t10k-images-idx3-ubyte"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("truncated"), std::string::npos) << r.err;
+}
+
+TEST_F(Cli, WrongMagicNumberNamesTheFileAndExits2) {
+  const std::string folder = data_folder_with_images("magic", std::string("GIF89a not an idx file at all"));
+  const Result r = run("train --data " + folder + " --epochs 1");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(lines(r.err), 1) << r.err;
+  EXPECT_NE(r.err.find("t10k-images-idx3-ubyte"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("magic"), std::string::npos) << r.err;
+}
+
+TEST_F(Cli, MissingDataFolderExits2) {
+  const Result r = run("train --data " + (dir_ / "nowhere").string());
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("nowhere"), std::string::npos) << r.err;
+}
+
+TEST_F(Cli, HelpDocumentsEveryFlag) {
+  const Result r = run("train --help");
+  EXPECT_EQ(r.code, 0);
+  for (const char* flag : {"--model", "--hidden", "--activation", "--init", "--optimizer", "--lr", "--batch-size",
+                           "--epochs", "--iterations", "--seed", "--threads", "--val-split", "--data", "--out",
+                           "--save"}) {
+    EXPECT_NE(r.out.find(flag), std::string::npos) << flag;
+  }
+}
+
+TEST_F(Cli, TrainsSavesAndEvaluatesTheSavedModel) {
+  const auto out = dir_ / "run";
+  const Result train = run("train --hidden 32 --epochs 2 --batch-size 50 --lr 0.1 --threads 1 --progress lines --out " +
+                           out.string());
+  ASSERT_EQ(train.code, 0) << train.err;
+  EXPECT_NE(train.err.find("epoch   2/2"), std::string::npos) << train.err;
+  for (const char* file : {"model.safetensors", "history.csv", "history.json"}) {
+    EXPECT_TRUE(std::filesystem::exists(out / file)) << file;
+  }
+  const auto history = nlohmann::json::parse(slurp(out / "history.json"));
+  EXPECT_EQ(history["epochs"].size(), 2u);
+  EXPECT_EQ(history["settings"]["model"], "linear:32,relu,linear:10");
+  const double accuracy = history["test"]["accuracy"];
+  EXPECT_GT(accuracy, 0.85);  // two epochs of a small network already learn most digits
+  EXPECT_EQ(lines(slurp(out / "history.csv")), 3);
+
+  const Result eval = run("eval --model " + (out / "model.safetensors").string());
+  ASSERT_EQ(eval.code, 0) << eval.err;
+  char expected[32];
+  std::snprintf(expected, sizeof expected, "test accuracy %.4f", accuracy);
+  EXPECT_NE(eval.out.find(expected), std::string::npos) << eval.out << " vs " << expected;
+}
+
+TEST_F(Cli, SameSeedGivesTheSameHistory) {
+  const std::string args = "train --hidden 16 --iterations 30 --batch-size 32 --threads 1 --progress quiet --seed 5";
+  ASSERT_EQ(run(args + " --out " + (dir_ / "a").string()).code, 0);
+  ASSERT_EQ(run(args + " --out " + (dir_ / "b").string()).code, 0);
+  const auto a = nlohmann::json::parse(slurp(dir_ / "a" / "history.json"));
+  const auto b = nlohmann::json::parse(slurp(dir_ / "b" / "history.json"));
+  EXPECT_EQ(a["step_loss"], b["step_loss"]);
+  EXPECT_EQ(a["step_loss"].size(), 30u);
+}
+
+TEST_F(Cli, EvalOfAMissingModelExits2) {
+  const Result r = run("eval --model " + (dir_ / "missing.safetensors").string());
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("missing.safetensors"), std::string::npos) << r.err;
+}
+
+TEST_F(Cli, TrainingThroughStepIsAClearError) {
+  const Result r = run("train --activation step --epochs 1");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("Step"), std::string::npos) << r.err;
+}
+
+TEST_F(Cli, GradcheckPassesForEveryLayerAndModel) {
+  const Result r = run("gradcheck");
+  EXPECT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("all gradients agree"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("layer linear:5"), std::string::npos);
+  EXPECT_NE(r.out.find("layer softmax"), std::string::npos);
+}
+
+}  // namespace nnlab::test
