@@ -1,0 +1,46 @@
+#pragma once
+// Models saved as safetensors files that PyTorch users can load as they are:
+//
+//   save_model(model, "mnist.safetensors", {{"nnlab.loss", "softmax-cross-entropy"}});
+//   LoadedModel loaded = load_model("mnist.safetensors");
+//   loaded.model.forward(x);
+//
+// Tensors are the model's parameters and buffers under their nn.Sequential
+// names ("0.weight", "0.bias", ...), stored as F32, so in Python
+//   model.load_state_dict(safetensors.torch.load_file("mnist.safetensors"))
+// works for the same architecture. The metadata says how to rebuild the model:
+//   nnlab.format_version  "1"
+//   nnlab.model           the spec, e.g. "linear:100,relu,linear:10"
+//   nnlab.input_shape     one sample's shape, e.g. "1x28x28"
+// plus any extras the caller adds (nnlab.loss, nnlab.classes, nnlab.trained_with).
+
+#include <map>
+#include <string>
+
+#include "nnlab/model/sequential.h"
+
+namespace nnlab {
+
+// The format version this nnlab writes and reads.
+inline constexpr const char* kModelFormatVersion = "1";
+
+// Writes the model atomically (whole or not at all). extra_metadata may not
+// override the three nnlab keys above (std::invalid_argument).
+// Throws std::runtime_error naming the path when the file cannot be written.
+void save_model(Sequential<float>& model, const std::string& path,
+                const std::map<std::string, std::string>& extra_metadata = {});
+
+struct LoadedModel {
+  Sequential<float> model;
+  // Every metadata entry in the file, the nnlab keys included.
+  std::map<std::string, std::string> metadata;
+};
+
+// Rebuilds the model from its metadata and copies in every parameter and buffer
+// (F32, or F64 converted to float). The model is returned in eval mode.
+// Throws std::runtime_error naming the path and the problem: a file that is not
+// safetensors, not an nnlab model, or whose tensors do not fit the model
+// (missing, unknown, or of the wrong shape).
+LoadedModel load_model(const std::string& path);
+
+}  // namespace nnlab

@@ -1,0 +1,56 @@
+#pragma once
+// The safetensors format (https://github.com/huggingface/safetensors), which
+// PyTorch, JAX and the Hugging Face tools read:
+//
+//   8 bytes    N, the header length, unsigned little-endian
+//   N bytes    UTF-8 JSON header, padded with spaces to a multiple of 8 bytes:
+//                {"__metadata__": {"key": "value", ...},
+//                 "0.weight": {"dtype": "F32", "shape": [3, 5], "data_offsets": [0, 60]}, ...}
+//   the rest   the tensors' raw little-endian bytes; data_offsets are [begin, end)
+//              relative to the start of this section, and the tensors cover it
+//              exactly, without gaps or overlaps.
+//
+// Bytes are assembled one by one, so files are little-endian whatever the
+// machine. nnlab writes F32 (and F64 on request) and reads both into float.
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace nnlab {
+
+struct SafetensorsTensor {
+  // Any rank, including 0 (a scalar); row-major.
+  std::vector<int64_t> shape;
+  std::vector<float> data;
+  // How the values are (or were) stored in the file: "F32" or "F64". Reading
+  // converts F64 to float, so this tells where precision was lost.
+  std::string dtype = "F32";
+};
+
+struct SafetensorsContents {
+  std::map<std::string, SafetensorsTensor> tensors;
+  std::map<std::string, std::string> metadata;
+};
+
+// The file's bytes. Tensors are laid out in name order.
+// Throws std::invalid_argument for a tensor whose data does not fill its shape,
+// an unknown dtype, a reserved or empty name, or text that is not valid UTF-8.
+std::string encode_safetensors(const SafetensorsContents& contents);
+
+// Parses and validates the bytes of a file; `source` (usually the path) starts
+// every error message. Throws std::runtime_error naming the problem.
+SafetensorsContents decode_safetensors(std::string_view bytes, const std::string& source);
+
+// Writes the file atomically (whole or not at all).
+void write_safetensors(const std::string& path, const SafetensorsContents& contents);
+
+// Reads and validates a file; throws std::runtime_error naming the path and the problem.
+SafetensorsContents read_safetensors(const std::string& path);
+
+// "[10, 784]", the form error messages use.
+std::string shape_text(const std::vector<int64_t>& shape);
+
+}  // namespace nnlab

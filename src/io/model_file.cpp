@@ -1,0 +1,109 @@
+#include "nnlab/io/model_file.h"
+
+#include <algorithm>
+#include <stdexcept>
+#include <utility>
+#include <vector>
+
+#include "nnlab/io/safetensors.h"
+#include "nnlab/model/model_spec.h"
+
+namespace nnlab {
+
+namespace {
+
+constexpr const char* kVersionKey = "nnlab.format_version";
+constexpr const char* kModelKey = "nnlab.model";
+constexpr const char* kInputShapeKey = "nnlab.input_shape";
+
+// Parameters then buffers, in model order, each under its nn.Sequential name.
+std::vector<std::pair<std::string, Tensor<float>*>> named_tensors(Sequential<float>& model) {
+  std::vector<std::pair<std::string, Tensor<float>*>> all;
+  for (const Parameter<float>& p : model.parameters()) all.emplace_back(p.name, p.value);
+  for (const auto& buffer : model.buffers()) all.push_back(buffer);
+  return all;
+}
+
+const std::string& required(const std::map<std::string, std::string>& metadata, const char* key,
+                            const std::string& path) {
+  const auto it = metadata.find(key);
+  if (it == metadata.end()) {
+    throw std::runtime_error(path + ": not an nnlab model: no " + std::string(key) + " in metadata");
+  }
+  return it->second;
+}
+
+Sequential<float> rebuild(const std::map<std::string, std::string>& metadata, const std::string& path) {
+  // nnlab.model is checked first: a safetensors file from elsewhere lacks all
+  // three keys, and "no nnlab.model" says best what is wrong with it.
+  const std::string& spec = required(metadata, kModelKey, path);
+  const std::string& version = required(metadata, kVersionKey, path);
+  const std::string& input_shape = required(metadata, kInputShapeKey, path);
+  if (version != kModelFormatVersion) {
+    throw std::runtime_error(path + ": nnlab model format version " + version + ", this nnlab reads version " +
+                             kModelFormatVersion);
+  }
+  Shape input_sample;
+  try {
+    input_sample = Shape::parse_spec(input_shape);
+  } catch (const std::invalid_argument& e) {
+    throw std::runtime_error(path + ": bad nnlab.input_shape: " + e.what());
+  }
+  try {
+    return build_model<float>(spec, input_sample);
+  } catch (const std::invalid_argument& e) {
+    throw std::runtime_error(path + ": bad nnlab.model '" + spec + "': " + e.what());
+  }
+}
+
+}  // namespace
+
+void save_model(Sequential<float>& model, const std::string& path,
+                const std::map<std::string, std::string>& extra_metadata) {
+  SafetensorsContents contents;
+  contents.metadata = extra_metadata;
+  for (const char* key : {kVersionKey, kModelKey, kInputShapeKey}) {
+    if (extra_metadata.count(key)) {
+      throw std::invalid_argument("cannot write " + path + ": metadata key " + key + " is set by save_model");
+    }
+  }
+  contents.metadata[kVersionKey] = kModelFormatVersion;
+  contents.metadata[kModelKey] = model.spec();
+  contents.metadata[kInputShapeKey] = model.input_shape().spec();
+  for (const auto& [name, tensor] : named_tensors(model)) {
+    if (contents.tensors.count(name)) throw std::logic_error("cannot write " + path + ": two tensors named " + name);
+    SafetensorsTensor& stored = contents.tensors[name];
+    stored.shape = tensor->shape().to_vector();
+    stored.data.assign(tensor->begin(), tensor->end());
+  }
+  write_safetensors(path, contents);
+}
+
+LoadedModel load_model(const std::string& path) {
+  SafetensorsContents contents = read_safetensors(path);
+  Sequential<float> model = rebuild(contents.metadata, path);
+  LoadedModel loaded{std::move(model), std::move(contents.metadata)};
+
+  for (const auto& [name, tensor] : named_tensors(loaded.model)) {
+    const auto found = contents.tensors.find(name);
+    if (found == contents.tensors.end()) {
+      throw std::runtime_error(path + ": tensor " + name + " is missing (the model " + loaded.metadata.at(kModelKey) +
+                               " needs it)");
+    }
+    const std::vector<int64_t> needed = tensor->shape().to_vector();
+    if (found->second.shape != needed) {
+      throw std::runtime_error(path + ": tensor " + name + " has shape " + shape_text(found->second.shape) +
+                               ", the model needs " + shape_text(needed));
+    }
+    std::copy(found->second.data.begin(), found->second.data.end(), tensor->begin());
+    contents.tensors.erase(found);
+  }
+  if (!contents.tensors.empty()) {
+    throw std::runtime_error(path + ": tensor " + contents.tensors.begin()->first + " is not part of the model " +
+                             loaded.metadata.at(kModelKey));
+  }
+  loaded.model.eval();
+  return loaded;
+}
+
+}  // namespace nnlab

@@ -1,0 +1,175 @@
+#include "nnlab/io/safetensors.h"
+
+#include <gtest/gtest.h>
+
+#include <bit>
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+
+#include "io/temp_dir.h"
+
+namespace nnlab::test {
+namespace {
+
+// Four bytes of a float, little-endian, written out by hand.
+std::string f32_bytes(uint32_t bits) {
+  return {static_cast<char>(bits & 0xFF), static_cast<char>((bits >> 8) & 0xFF), static_cast<char>((bits >> 16) & 0xFF),
+          static_cast<char>(bits >> 24)};
+}
+
+std::string f64_bytes(double value) {
+  const auto bits = std::bit_cast<uint64_t>(value);
+  std::string bytes;
+  for (int i = 0; i < 8; ++i) bytes += static_cast<char>((bits >> (8 * i)) & 0xFF);
+  return bytes;
+}
+
+// Reading `bytes` from a file fails with one line naming the file and containing `words`.
+void expect_read_error(const TempDir& dir, const std::string& bytes, const std::string& words) {
+  const std::string path = dir.file("bad.safetensors");
+  write_raw(path, bytes);
+  try {
+    read_safetensors(path);
+    ADD_FAILURE() << "no error for " << words;
+  } catch (const std::runtime_error& error) {
+    const std::string message = error.what();
+    EXPECT_NE(message.find(path), std::string::npos) << message;
+    EXPECT_NE(message.find(words), std::string::npos) << message;
+    EXPECT_EQ(message.find('\n'), std::string::npos) << message;
+  }
+}
+
+TEST(Safetensors, ExactBytesOfATinyFile) {
+  SafetensorsContents contents;
+  contents.metadata["k"] = "v";
+  contents.tensors["w"] = {{2}, {1.0f, -2.0f}, "F32"};
+  const std::string bytes = encode_safetensors(contents);
+
+  // 79 bytes of JSON padded with one space to 80, a multiple of 8.
+  const std::string header = R"({"__metadata__":{"k":"v"},"w":{"data_offsets":[0,8],"dtype":"F32","shape":[2]}} )";
+  ASSERT_EQ(header.size(), 80u);
+  const std::string length = {'\x50', 0, 0, 0, 0, 0, 0, 0};
+  // 1.0f = 0x3F800000, -2.0f = 0xC0000000, least significant byte first.
+  const std::string data = {0, 0, '\x80', '\x3F', 0, 0, 0, '\xC0'};
+  EXPECT_EQ(bytes, length + header + data);
+  EXPECT_EQ(bytes.size(), 96u);
+}
+
+TEST(Safetensors, RoundTripThroughAFile) {
+  TempDir dir;
+  SafetensorsContents contents;
+  contents.metadata = {{"nnlab.model", "linear:3"}, {"note", "ünïcode ✓"}};
+  contents.tensors["a.weight"] = {{2, 3}, {1.5f, -0.0f, 3.25e-30f, 7.0f, -8.5f, 1e30f}, "F32"};
+  contents.tensors["b"] = {{}, {42.0f}, "F32"};  // a scalar
+  contents.tensors["c"] = {{0, 4}, {}, "F32"};   // no elements
+  contents.tensors["d"] = {{3}, {0.1f, 0.2f, -0.3f}, "F64"};
+  const std::string path = dir.file("t.safetensors");
+  write_safetensors(path, contents);
+
+  const SafetensorsContents back = read_safetensors(path);
+  EXPECT_EQ(back.metadata, contents.metadata);
+  ASSERT_EQ(back.tensors.size(), 4u);
+  for (const auto& [name, tensor] : contents.tensors) {
+    const SafetensorsTensor& read = back.tensors.at(name);
+    EXPECT_EQ(read.shape, tensor.shape) << name;
+    EXPECT_EQ(read.dtype, tensor.dtype) << name;
+    ASSERT_EQ(read.data.size(), tensor.data.size()) << name;
+    for (size_t i = 0; i < tensor.data.size(); ++i) {
+      EXPECT_EQ(std::bit_cast<uint32_t>(read.data[i]), std::bit_cast<uint32_t>(tensor.data[i])) << name << i;
+    }
+  }
+}
+
+TEST(Safetensors, ReadsWhatOtherWritersProduce) {
+  // Fields in another order, spaces, no metadata, tensors out of name order, F64.
+  const std::string header = R"({ "z": {"shape": [1], "data_offsets": [0, 8], "dtype": "F64"},
+                                   "a": {"dtype": "F32", "data_offsets": [8, 12], "shape": [1, 1]} }   )";
+  const SafetensorsContents contents =
+      decode_safetensors(safetensors_bytes(header, f64_bytes(-0.5) + f32_bytes(0x40490FDB)), "mem");
+  EXPECT_TRUE(contents.metadata.empty());
+  EXPECT_EQ(contents.tensors.at("z").data, std::vector<float>{-0.5f});
+  EXPECT_EQ(contents.tensors.at("z").dtype, "F64");
+  EXPECT_EQ(contents.tensors.at("a").shape, (std::vector<int64_t>{1, 1}));
+  EXPECT_EQ(contents.tensors.at("a").data, std::vector<float>{3.14159274f});
+}
+
+TEST(Safetensors, BadFilesNameThePathAndTheProblem) {
+  TempDir dir;
+  const std::string one = f32_bytes(0x3F800000);
+  const auto file = [](const std::string& tensor_json, const std::string& data) {
+    return safetensors_bytes(R"({"t":)" + tensor_json + "}", data);
+  };
+  {
+    const std::string missing = dir.file("missing.safetensors");
+    EXPECT_THROW(
+        {
+          try {
+            read_safetensors(missing);
+          } catch (const std::runtime_error& e) {
+            EXPECT_NE(std::string(e.what()).find(missing), std::string::npos) << e.what();
+            throw;
+          }
+        },
+        std::runtime_error);
+  }
+  expect_read_error(dir, "", "shorter than the 8-byte header length");
+  expect_read_error(dir, std::string("\x05\0\0", 3), "shorter than the 8-byte header length");
+  expect_read_error(dir, safetensors_bytes("{}", "").substr(0, 9), "header length 2 is larger than the file");
+  expect_read_error(dir, std::string(8, '\xFF') + "{}", "is larger than the file");
+  expect_read_error(dir, safetensors_bytes("{\"t\": ", ""), "header is not valid JSON");
+  expect_read_error(dir, safetensors_bytes("", ""), "header is not valid JSON");
+  expect_read_error(dir, safetensors_bytes("[1, 2]", ""), "header is not a JSON object");
+  expect_read_error(dir, file(R"({"dtype":"F16","shape":[1],"data_offsets":[0,2]})", "ab"), "has dtype F16");
+  expect_read_error(dir, file(R"({"dtype":7,"shape":[1],"data_offsets":[0,4]})", one), "dtype must be a string");
+  expect_read_error(dir, file(R"({"shape":[1],"data_offsets":[0,4]})", one), "has no dtype");
+  expect_read_error(dir, file(R"({"dtype":"F32","shape":[-1],"data_offsets":[0,4]})", one), "non-negative integer");
+  expect_read_error(dir, file(R"({"dtype":"F32","shape":[1.5],"data_offsets":[0,4]})", one), "non-negative integer");
+  expect_read_error(dir, file(R"({"dtype":"F32","shape":[1],"data_offsets":[0]})", one), "must be [begin, end]");
+  expect_read_error(dir, file(R"({"dtype":"F32","shape":[1],"data_offsets":[4,0]})", one), "end before they begin");
+  expect_read_error(dir, file(R"({"dtype":"F32","shape":[2],"data_offsets":[0,4]})", one),
+                    "hold 4 bytes, but shape [2] of F32 needs 8");
+  expect_read_error(dir, file(R"({"dtype":"F32","shape":[2],"data_offsets":[0,8]})", one),
+                    "run past the end of the data (4 bytes)");
+  expect_read_error(dir, file(R"({"dtype":"F32","shape":[4611686018427387904,4],"data_offsets":[0,4]})", one),
+                    "is too large");
+  expect_read_error(dir, file(R"({"dtype":"F32","shape":[1],"data_offsets":[0,4]})", one + one),
+                    "the data section has 8 bytes but the tensors cover 4");
+  expect_read_error(dir, file(R"({"dtype":"F32","shape":[1],"data_offsets":[4,8]})", one + one),
+                    "bytes 0 to 4 of the data belong to no tensor");
+  expect_read_error(dir,
+                    safetensors_bytes(R"({"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},
+                                          "b":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}})",
+                                      one + one),
+                    "overlaps another tensor");
+  expect_read_error(dir,
+                    safetensors_bytes(R"({"t":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},
+                                          "t":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}})",
+                                      one + one),
+                    "header repeats the key 't'");
+  expect_read_error(dir, safetensors_bytes(R"({"__metadata__":{"n":1}})", ""), "metadata 'n' is not a string");
+  expect_read_error(dir, safetensors_bytes(R"({"__metadata__":[]})", ""), "__metadata__ is not a JSON object");
+  expect_read_error(dir, file(R"({"dtype":"F64","shape":[1],"data_offsets":[0,8]})", f64_bytes(1e300)),
+                    "beyond the range of float");
+}
+
+TEST(Safetensors, RefusesToWriteInconsistentTensors) {
+  TempDir dir;
+  const std::string path = dir.file("never.safetensors");
+  SafetensorsContents short_data;
+  short_data.tensors["w"] = {{2, 2}, {1.0f, 2.0f, 3.0f}, "F32"};
+  EXPECT_THROW(write_safetensors(path, short_data), std::invalid_argument);
+  SafetensorsContents half;
+  half.tensors["w"] = {{1}, {1.0f}, "F16"};
+  EXPECT_THROW(write_safetensors(path, half), std::invalid_argument);
+  SafetensorsContents reserved;
+  reserved.tensors["__metadata__"] = {{1}, {1.0f}, "F32"};
+  EXPECT_THROW(write_safetensors(path, reserved), std::invalid_argument);
+  SafetensorsContents not_utf8;
+  not_utf8.metadata["k"] = "\xFF";
+  EXPECT_THROW(write_safetensors(path, not_utf8), std::invalid_argument);
+  EXPECT_TRUE(dir.names().empty());
+}
+
+}  // namespace
+}  // namespace nnlab::test
