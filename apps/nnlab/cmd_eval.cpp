@@ -44,7 +44,7 @@ Run add_eval(CLI::App& app) {
   auto s = std::make_shared<EvalSettings>();
   app.add_option("--model", s->model, "A model saved by nnlab train (safetensors)")->required();
   app.add_option("--data", s->data, "Folder of MNIST IDX files; default: $NNLAB_DATA or the bundled sample");
-  app.add_option("--threads", s->threads, "Threads (default: all cores)")->check(CLI::PositiveNumber);
+  app.add_option("--threads", s->threads, "Threads (default: all cores)")->check(positive_integer());
   return [s] { return run_eval(*s); };
 }
 

@@ -72,10 +72,13 @@ int run_train(const TrainSettings& s) {
   const int threads = s.threads > 0 ? s.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   set_num_threads(threads);
   if (s.val_split < 0 || s.val_split >= 1) {
-    throw UsageError("--val-split must be in [0, 1), got " + std::to_string(s.val_split));
+    throw UsageError("--val-split must be in [0, 1), got " + number(s.val_split));
   }
   if (!(s.optimizer.lr > 0) || !std::isfinite(s.optimizer.lr)) {
-    throw UsageError("--lr must be a positive number, got " + std::to_string(s.optimizer.lr));
+    throw UsageError("--lr must be a positive number, got " + number(s.optimizer.lr));
+  }
+  if (!(s.weight_decay >= 0) || !std::isfinite(s.weight_decay)) {
+    throw UsageError("--weight-decay must be a number >= 0, got " + number(s.weight_decay));
   }
   if (s.batch_size < 1) throw UsageError("--batch-size must be at least 1");
   if (s.epochs < 1) throw UsageError("--epochs must be at least 1");
@@ -139,7 +142,7 @@ Run add_train(CLI::App& app) {
                  "--activation");
   app.add_option("--hidden", s->hidden, "Hidden layer sizes of the multilayer network")
       ->delimiter(',')
-      ->check(CLI::PositiveNumber)
+      ->check(positive_integer())
       ->capture_default_str();
   app.add_option("--activation", s->activation, "Hidden activation: relu, sigmoid, tanh, identity, step")
       ->capture_default_str();
@@ -154,17 +157,16 @@ Run add_train(CLI::App& app) {
   }())->capture_default_str();
   app.add_option("--lr", s->optimizer.lr, "Learning rate")->capture_default_str();
   app.add_option("--weight-decay", s->weight_decay, "L2 weight decay λ (penalty ½λΣw² on weights, not biases)")
-      ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
   app.add_option("--batch-size", s->batch_size,
                  "Mini-batch size; 1 is online learning, the training-set size (or more) full-batch")
       ->capture_default_str();
   auto* epochs = app.add_option("--epochs", s->epochs, "Passes over the training data")->capture_default_str();
   app.add_option("--iterations", s->iterations, "Train this many mini-batch steps instead of --epochs")
-      ->check(CLI::PositiveNumber)
+      ->check(positive_integer())
       ->excludes(epochs);
   app.add_option("--seed", s->seed, "Random seed: the same seed gives the same run")->capture_default_str();
-  app.add_option("--threads", s->threads, "Threads for everything (default: all cores)")->check(CLI::PositiveNumber);
+  app.add_option("--threads", s->threads, "Threads for everything (default: all cores)")->check(positive_integer());
   app.add_option("--val-split", s->val_split, "Share of the training data held out for validation (never test data)")
       ->capture_default_str();
   app.add_option("--data", s->data,

@@ -3,7 +3,9 @@
 // the CLI11 app and returns the function that runs it.
 
 #include <CLI/CLI.hpp>
+#include <cstdio>
 #include <functional>
+#include <string>
 
 namespace nnlab::cli {
 
@@ -12,6 +14,28 @@ using Run = std::function<int()>;
 Run add_train(CLI::App& app);
 Run add_eval(CLI::App& app);
 Run add_gradcheck(CLI::App& app);
+
+// A number as a person writes it: 0.1, 1e-05, 3.
+inline std::string number(double value) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%g", value);
+  return buffer;
+}
+
+// A validator for counts: "must be a positive integer, got 0".
+inline CLI::Validator positive_integer() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        try {
+          size_t used = 0;
+          const long long value = std::stoll(text, &used);
+          if (used == text.size() && value > 0) return "";
+        } catch (const std::exception&) {
+        }
+        return "must be a positive integer, got '" + text + "'";
+      },
+      "POSITIVE");
+}
 
 // A bad value given by the user: reported as one line, exit code 2.
 struct UsageError : std::invalid_argument {

@@ -21,7 +21,7 @@ struct TrainState {
   int64_t total_steps = 0;   // planned steps
   int64_t batches_per_epoch = 0;
   bool stop = false;         // set to end training after the current step
-  std::string stop_reason;
+  std::string stop_reason{};
 
   void request_stop(const std::string& reason) {
     stop = true;
