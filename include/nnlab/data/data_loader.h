@@ -7,8 +7,10 @@
 //     while (loader.next(x, y)) { ... }
 //   }
 //
-// batch_size == dataset size gives full-batch gradient descent; 1 gives online
-// learning. The last batch of an epoch may be smaller (drop_last = false) or dropped.
+// batch_size == dataset size gives full-batch gradient descent (a larger batch
+// size is clamped to the dataset size); 1 gives online learning. The last batch
+// of an epoch may be smaller (drop_last = false) or dropped. The loader keeps
+// references to `data` and `rng`: both must outlive it.
 
 #include <cstdint>
 #include <vector>
@@ -24,7 +26,8 @@ class DataLoader {
   // Starts a new epoch: a new permutation when shuffling.
   void start_epoch();
   // Fills the next batch into x and y (allocation-free once they have reached the
-  // batch size); false when the epoch is over.
+  // batch size); false when the epoch is over. The first call starts the first
+  // epoch if start_epoch() has not been called.
   bool next(Tensor<float>& x, Tensor<float>& y);
 
   int64_t batch_size() const { return batch_size_; }
@@ -39,6 +42,7 @@ class DataLoader {
   bool drop_last_;
   std::vector<int64_t> order_;
   int64_t position_ = 0;
+  bool epoch_started_ = false;
 };
 
 }  // namespace nnlab

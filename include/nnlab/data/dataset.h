@@ -17,7 +17,8 @@ struct Dataset {
   Tensor<float> y;
   int num_classes = 0;
 
-  int64_t size() const { return x.rows(); }
+  // 0 for an empty Dataset (Tensor::rows() counts a rank-0 tensor as one row).
+  int64_t size() const { return x.rank() > 0 ? x.rows() : 0; }
   bool classification() const { return num_classes > 0; }
   Shape sample_shape() const { return x.shape().sample_shape(); }
 

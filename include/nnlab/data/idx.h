@@ -15,12 +15,13 @@ struct IdxArray {
   std::vector<int64_t> dims;  // e.g. {10000, 28, 28}
   uint8_t type_code = 0x08;
   std::vector<double> values;  // every element, converted to double, row-major
-  int64_t count() const;       // product of dims
+  int64_t count() const;       // product of dims; 0 when there are none
 };
 
 // Reads an IDX file. Throws std::runtime_error naming the file and the problem:
-// missing file, bad magic number, unknown type code, a dimension of zero, or
-// fewer data bytes than the header promises (truncated), or trailing bytes.
+// missing file, bad magic number, unknown type code, no or more than 8 dimensions,
+// a dimension of zero, an array of more than 2^28 elements, fewer data bytes than
+// the header promises (truncated), trailing bytes, or a damaged gzip stream.
 IdxArray read_idx(const std::string& path);
 
 // Writes an unsigned-byte IDX file (raw, or gzip when the path ends in .gz), atomically.

@@ -1,0 +1,134 @@
+#include "nnlab/data/mnist.h"
+
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <optional>
+#include <stdexcept>
+
+#include "nnlab/data/idx.h"
+
+namespace nnlab {
+
+namespace {
+
+constexpr const char* kTestImages = "t10k-images-idx3-ubyte";
+constexpr const char* kTestLabels = "t10k-labels-idx1-ubyte";
+constexpr const char* kTrainImages = "train-images-idx3-ubyte";
+constexpr const char* kTrainLabels = "train-labels-idx1-ubyte";
+
+std::string expected_files() {
+  return std::string("expected ") + kTestImages + "[.gz] and " + kTestLabels + "[.gz] (and for full MNIST " +
+         kTrainImages + "[.gz] and " + kTrainLabels + "[.gz])";
+}
+
+// The file `name` or `name`.gz in `folder`; the uncompressed one wins when both exist.
+std::optional<std::string> find_idx(const std::string& folder, const std::string& name) {
+  for (const std::string& candidate : {name, name + ".gz"}) {
+    const std::filesystem::path path = std::filesystem::path(folder) / candidate;
+    std::error_code error;
+    if (std::filesystem::is_regular_file(path, error)) return path.string();
+  }
+  return std::nullopt;
+}
+
+std::string require_idx(const std::string& folder, const std::string& name) {
+  auto path = find_idx(folder, name);
+  if (!path) throw std::runtime_error("MNIST folder " + folder + " has no " + name + "[.gz]; " + expected_files());
+  return *path;
+}
+
+}  // namespace
+
+Dataset load_idx_classification(const std::string& images_path, const std::string& labels_path, int num_classes) {
+  if (num_classes < 1)
+    throw std::invalid_argument("num_classes must be at least 1, got " + std::to_string(num_classes));
+  const IdxArray images = read_idx(images_path);
+  const IdxArray labels = read_idx(labels_path);
+  // Pixels are scaled by 1/255, which only means something for bytes.
+  if (images.type_code != 0x08) {
+    throw std::runtime_error("IDX file " + images_path + ": images must be unsigned bytes (type code 0x08), got " +
+                             std::to_string(images.type_code));
+  }
+  if (images.dims.size() != 3 && images.dims.size() != 4) {
+    throw std::runtime_error("IDX file " + images_path +
+                             ": images must have 3 (NxHxW) or 4 (NxCxHxW) dimensions, got " +
+                             std::to_string(images.dims.size()));
+  }
+  if (labels.dims.size() != 1) {
+    throw std::runtime_error("IDX file " + labels_path + ": labels must have 1 dimension, got " +
+                             std::to_string(labels.dims.size()));
+  }
+  const int64_t n = images.dims[0];
+  if (labels.dims[0] != n) {
+    throw std::runtime_error("IDX files " + images_path + " and " + labels_path + " disagree: " + std::to_string(n) +
+                             " images but " + std::to_string(labels.dims[0]) + " labels");
+  }
+
+  Dataset data;
+  data.num_classes = num_classes;
+  const Shape x_shape = images.dims.size() == 3 ? Shape{n, 1, images.dims[1], images.dims[2]} : Shape(images.dims);
+  data.x = Tensor<float>(x_shape);
+  for (int64_t i = 0; i < data.x.size(); ++i) {
+    data.x[i] = static_cast<float>(images.values[static_cast<size_t>(i)] / 255.0);
+  }
+  data.y = Tensor<float>(Shape{n});
+  for (int64_t i = 0; i < n; ++i) {
+    const double label = labels.values[static_cast<size_t>(i)];
+    if (label != std::floor(label) || label < 0 || label >= num_classes) {
+      throw std::runtime_error("IDX file " + labels_path + ": label " + std::to_string(label) + " at index " +
+                               std::to_string(i) + " is outside 0.." + std::to_string(num_classes - 1));
+    }
+    data.y[i] = static_cast<float>(label);
+  }
+  return data;
+}
+
+TrainTest load_mnist(const std::string& folder) {
+  std::error_code error;
+  if (!std::filesystem::is_directory(folder, error)) {
+    throw std::runtime_error("MNIST folder " + folder + " does not exist; " + expected_files());
+  }
+  const std::string test_images = require_idx(folder, kTestImages);
+  const std::string test_labels = require_idx(folder, kTestLabels);
+  const auto train_images = find_idx(folder, kTrainImages);
+  const auto train_labels = find_idx(folder, kTrainLabels);
+  // Half a training set is a mistake to report, not a reason to fall back
+  // silently to the sample split.
+  if (train_images.has_value() != train_labels.has_value()) {
+    throw std::runtime_error("MNIST folder " + folder + " has " + (train_images ? kTrainImages : kTrainLabels) +
+                             "[.gz] but no " + (train_images ? kTrainLabels : kTrainImages) + "[.gz]");
+  }
+
+  TrainTest result;
+  Dataset test = load_idx_classification(test_images, test_labels);
+  if (train_images) {
+    result.train = load_idx_classification(*train_images, *train_labels);
+    result.test = std::move(test);
+    if (result.train.sample_shape() != result.test.sample_shape()) {
+      throw std::runtime_error("MNIST folder " + folder + ": training images " + result.train.sample_shape().str() +
+                               " and test images " + result.test.sample_shape().str() + " differ in shape");
+    }
+    result.description = "MNIST: " + std::to_string(result.train.size()) + " train / " +
+                         std::to_string(result.test.size()) + " test from " + folder;
+    return result;
+  }
+  if (test.size() <= kSampleTrainSize) {
+    throw std::runtime_error("MNIST folder " + folder + ": the sample split needs more than " +
+                             std::to_string(kSampleTrainSize) + " images in " + test_images + ", found " +
+                             std::to_string(test.size()));
+  }
+  result.train = test.slice(0, kSampleTrainSize);
+  result.test = test.slice(kSampleTrainSize, test.size());
+  result.description = "MNIST sample: " + std::to_string(result.train.size()) + " train / " +
+                       std::to_string(result.test.size()) + " test from " + folder;
+  return result;
+}
+
+std::string default_mnist_folder() {
+  const char* from_environment = std::getenv("NNLAB_DATA");
+  if (from_environment != nullptr && from_environment[0] != '\0') return from_environment;
+  return NNLAB_SOURCE_DIR "/data/mnist";
+}
+
+}  // namespace nnlab
