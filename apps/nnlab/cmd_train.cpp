@@ -13,6 +13,7 @@
 #include "nnlab/losses/softmax_cross_entropy.h"
 #include "nnlab/model/model_spec.h"
 #include "nnlab/optim/factory.h"
+#include "nnlab/train/optimization_callbacks.h"
 #include "nnlab/train/progress.h"
 #include "nnlab/train/trainer.h"
 
@@ -27,6 +28,10 @@ struct TrainSettings {
   std::string init = "auto";
   OptimizerOptions optimizer{"sgd", 0.1, {}};
   double weight_decay = 0.0;
+  double l1 = 0.0;
+  std::string schedule = "constant";
+  double clip_norm = 0.0;
+  double clip_value = 0.0;
   int64_t batch_size = 64;
   int epochs = 30;
   int64_t iterations = 0;
@@ -56,9 +61,13 @@ nlohmann::json settings_json(const TrainSettings& s, const std::string& spec, co
                              const std::string& data_description, int threads) {
   return {{"model", spec},
           {"init", init.str()},
-          {"optimizer", s.optimizer.name},
+          {"optimizer", describe(s.optimizer)},
           {"lr", s.optimizer.lr},
+          {"schedule", s.schedule},
           {"weight_decay", s.weight_decay},
+          {"l1", s.l1},
+          {"clip_norm", s.clip_norm},
+          {"clip_value", s.clip_value},
           {"batch_size", s.batch_size},
           {"epochs", s.epochs},
           {"iterations", s.iterations},
@@ -77,9 +86,13 @@ int run_train(const TrainSettings& s) {
   if (!(s.optimizer.lr > 0) || !std::isfinite(s.optimizer.lr)) {
     throw UsageError("--lr must be a positive number, got " + number(s.optimizer.lr));
   }
-  if (!(s.weight_decay >= 0) || !std::isfinite(s.weight_decay)) {
-    throw UsageError("--weight-decay must be a number >= 0, got " + number(s.weight_decay));
+  for (const auto& [flag, value] : {std::pair{"--weight-decay", s.weight_decay}, std::pair{"--l1", s.l1},
+                                     std::pair{"--clip-norm", s.clip_norm}, std::pair{"--clip-value", s.clip_value}}) {
+    if (!(value >= 0) || !std::isfinite(value)) {
+      throw UsageError(std::string(flag) + " must be a number >= 0, got " + number(value));
+    }
   }
+  if (s.weight_decay > 0 && s.l1 > 0) throw UsageError("choose one of --weight-decay (L2) and --l1");
   if (s.batch_size < 1) throw UsageError("--batch-size must be at least 1");
   if (s.epochs < 1) throw UsageError("--epochs must be at least 1");
   if (s.activation != "relu" && s.activation != "sigmoid" && s.activation != "tanh" && s.activation != "identity" &&
@@ -99,16 +112,26 @@ int run_train(const TrainSettings& s) {
 
   OptimizerOptions optimizer_options = s.optimizer;
   if (s.weight_decay > 0) optimizer_options.weight_decay = WeightDecay::l2(s.weight_decay);
+  if (s.l1 > 0) optimizer_options.weight_decay = WeightDecay::l1(s.l1);
   auto optimizer = make_optimizer<float>(optimizer_options, model.parameters());
+  const int64_t batches = (split.train.size() + s.batch_size - 1) / s.batch_size;
+  const int64_t total_steps = s.iterations > 0 ? s.iterations : s.epochs * batches;
+  auto schedule = parse_schedule(s.schedule, s.optimizer.lr, total_steps);
   SoftmaxCrossEntropy<float> loss;
 
-  std::fprintf(stderr, "data: %s; validation %lld\nmodel: %s (%lld parameters), init %s, %s lr %g, batch %lld, %d threads\n",
+  std::fprintf(stderr, "data: %s; validation %lld\nmodel: %s (%lld parameters), init %s\n%s, schedule %s, batch %lld, %d threads\n",
                data.description.c_str(), static_cast<long long>(split.validation.size()), spec.c_str(),
-               static_cast<long long>(model.parameter_count()), init.str().c_str(), optimizer->name().c_str(),
-               s.optimizer.lr, static_cast<long long>(s.batch_size), threads);
+               static_cast<long long>(model.parameter_count()), init.str().c_str(),
+               describe(optimizer_options).c_str(), schedule->str().c_str(), static_cast<long long>(s.batch_size),
+               threads);
 
   make_folders(s.out);
   Trainer trainer(model, loss, *optimizer);
+  trainer.add_callback(std::make_shared<LearningRateScheduler>(std::move(schedule)));
+  if (s.clip_norm > 0) trainer.add_callback(std::make_shared<GradientClipper>(GradientClipper::Mode::kNorm, s.clip_norm));
+  if (s.clip_value > 0) {
+    trainer.add_callback(std::make_shared<GradientClipper>(GradientClipper::Mode::kValue, s.clip_value));
+  }
   trainer.add_callback(std::make_shared<ProgressPrinter>(progress_mode(s.progress)));
   FitOptions fit{s.epochs, s.iterations, s.batch_size, true};
   History history = trainer.fit(split.train, split.validation.size() > 0 ? &split.validation : nullptr, fit, rng);
@@ -155,9 +178,25 @@ Run add_train(CLI::App& app) {
     for (const auto& n : optimizer_names()) names += (names.empty() ? "" : ", ") + n;
     return names;
   }())->capture_default_str();
-  app.add_option("--lr", s->optimizer.lr, "Learning rate")->capture_default_str();
-  app.add_option("--weight-decay", s->weight_decay, "L2 weight decay λ (penalty ½λΣw² on weights, not biases)")
+  app.add_option("--lr", s->optimizer.lr, "Learning rate (the base rate when a --schedule is given)")
       ->capture_default_str();
+  app.add_option("--momentum", s->optimizer.momentum, "Momentum μ for momentum and nesterov")->capture_default_str();
+  app.add_option("--beta1", s->optimizer.beta1, "Adam's β1 (adam, adamw)")->capture_default_str();
+  app.add_option("--beta2", s->optimizer.beta2, "Adam's β2 (adam, adamw)")->capture_default_str();
+  app.add_option("--alpha", s->optimizer.alpha, "RMSProp's decay rate α")->capture_default_str();
+  app.add_option("--eps", s->optimizer.eps,
+                 "ε of adagrad (default 1e-10), rmsprop, adam, adamw (1e-8); 0 means the optimizer's default")
+      ->capture_default_str();
+  app.add_option("--schedule", s->schedule,
+                 "Learning-rate schedule: constant, step:STEPS:GAMMA, exp:GAMMA, cosine[:MIN_LR], warmup:STEPS, "
+                 "warmup:STEPS+cosine (steps are optimizer steps)")
+      ->capture_default_str();
+  app.add_option("--clip-norm", s->clip_norm, "Clip gradients to this global L2 norm (0: off)")->capture_default_str();
+  app.add_option("--clip-value", s->clip_value, "Clip each gradient value to ±this (0: off)")->capture_default_str();
+  app.add_option("--weight-decay", s->weight_decay,
+                 "L2 weight decay λ: penalty ½λΣw² on weights, not biases (decoupled for adamw)")
+      ->capture_default_str();
+  app.add_option("--l1", s->l1, "L1 weight decay λ: penalty λΣ|w| on weights, not biases")->capture_default_str();
   app.add_option("--batch-size", s->batch_size,
                  "Mini-batch size; 1 is online learning, the training-set size (or more) full-batch")
       ->capture_default_str();
