@@ -1,29 +1,18 @@
 #include "nnlab/train/history.h"
 
-#include <sstream>
+#include "nnlab/io/csv.h"
 
 namespace nnlab {
 
 nlohmann::json json_number(double value) { return std::isfinite(value) ? nlohmann::json(value) : nullptr; }
 
 std::string History::to_csv() const {
-  std::ostringstream out;
-  out.precision(8);
-  auto cell = [&](double v) -> std::ostringstream& {
-    if (std::isfinite(v)) out << v;
-    return out;
-  };
-  out << "epoch,steps,train_loss,train_accuracy,val_loss,val_accuracy,lr,seconds\n";
+  CsvTable table({"epoch", "steps", "train_loss", "train_accuracy", "val_loss", "val_accuracy", "lr", "seconds"});
   for (const auto& e : epochs) {
-    out << e.epoch << ',' << e.steps << ',';
-    cell(e.train_loss) << ',';
-    cell(e.train_accuracy) << ',';
-    cell(e.val_loss) << ',';
-    cell(e.val_accuracy) << ',';
-    cell(e.lr) << ',';
-    cell(e.seconds) << '\n';
+    table.add_row({static_cast<long long>(e.epoch), static_cast<long long>(e.steps), e.train_loss, e.train_accuracy,
+                   e.val_loss, e.val_accuracy, e.lr, e.seconds});
   }
-  return out.str();
+  return table.str();
 }
 
 nlohmann::json History::to_json() const {
