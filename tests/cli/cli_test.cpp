@@ -127,7 +127,7 @@ TEST_F(Cli, HelpDocumentsEveryFlag) {
 
 TEST_F(Cli, TrainsSavesAndEvaluatesTheSavedModel) {
   const auto out = dir_ / "run";
-  const Result train = run("train --hidden 32 --epochs 2 --batch-size 50 --lr 0.1 --threads 1 --progress lines --out " +
+  const Result train = run("train --hidden 32 --epochs 2 --batch-size 50 --optimizer sgd --lr 0.1 --threads 1 --progress lines --out " +
                            out.string());
   ASSERT_EQ(train.code, 0) << train.err;
   EXPECT_NE(train.err.find("epoch   2/2"), std::string::npos) << train.err;
