@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
   add("eval", "Report a saved model's accuracy on the test data", nnlab::cli::add_eval);
   add("gradcheck", "Compare backpropagation with numerical gradients, for every layer and a whole model",
       nnlab::cli::add_gradcheck);
+  add("experiment", "Run a classic demonstration; writes CSV data and SVG charts", nnlab::cli::add_experiment_command);
 
   try {
     app.parse(argc, argv);

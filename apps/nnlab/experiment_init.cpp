@@ -1,0 +1,106 @@
+// nnlab experiment init-histograms | init-mnist
+
+#include <cstdio>
+
+#include "experiments.h"
+#include "nnlab/experiments/activation_histograms.h"
+#include "nnlab/experiments/training_comparison.h"
+#include "nnlab/io/csv.h"
+#include "nnlab/report/grid.h"
+#include "nnlab/report/histogram.h"
+#include "nnlab/report/palette.h"
+#include "nnlab/report/svg.h"
+
+namespace nnlab::cli {
+
+int write_comparison(const std::vector<TrainingOutcome>& outcomes, const std::string& title, const std::string& name,
+                     const std::string& out);
+
+namespace {
+
+size_t init_index(const std::string& label) {
+  const auto inits = histogram_inits();
+  for (size_t i = 0; i < inits.size(); ++i) {
+    if (inits[i].first == label) return i;
+  }
+  return 0;
+}
+
+int run_init_histograms(const ExperimentSettings& s, const std::string& out) {
+  HistogramSettings settings;
+  settings.seed = s.seed;
+  const std::vector<std::string> activations = {"sigmoid", "tanh", "relu"};
+  const auto studies = activation_histograms(settings, activations);
+  CsvTable stats({"activation", "init", "layer", "mean", "std", "saturated", "zero"});
+  for (const std::string& activation : activations) {
+    report::Grid grid;
+    grid.title = "Activations of 5 layers of 100 " + activation + " units for 1000 random inputs, by initialisation";
+    grid.cols = settings.layers;
+    grid.panel_width = 220;
+    grid.panel_height = 170;
+    const double lo = activation == "tanh" ? -1.0 : 0.0;
+    const double hi = activation == "relu" ? 2.0 : 1.0;
+    // About half of all ReLU outputs are exactly 0 whatever the scale; a spike at 0 would
+    // flatten everything else, so ReLU panels show the positive outputs only.
+    if (activation == "relu") grid.title += " (positive outputs; about half are 0)";
+    for (const auto& study : studies) {
+      if (study.activation != activation) continue;
+      for (size_t l = 0; l < study.layers.size(); ++l) {
+        const LayerActivations& layer = study.layers[l];
+        report::Histogram h;
+        h.title = study.init + ", layer " + std::to_string(l + 1);
+        h.lo = lo;
+        h.hi = hi;
+        h.fractions = true;
+        h.y_label = "share";
+        std::vector<float> shown;
+        for (float v : layer.values) {
+          if (activation != "relu" || v > 0) shown.push_back(v);
+        }
+        h.add_values(study.init, shown, settings.bins).color = report::series_color(init_index(study.init));
+        grid.panels.emplace_back(h);
+        stats.add_row({activation, study.init, static_cast<long long>(l + 1), layer.mean, layer.std, layer.saturated,
+                       layer.zero});
+      }
+    }
+    report::write_svg(out + "/histograms_" + activation + ".svg", grid.render());
+  }
+  stats.save(out + "/activation_stats.csv");
+
+  std::printf("Standard deviation of the activations, layer 1 → 5 (sigmoid: share saturated below 0.1 or above 0.9)\n");
+  for (const auto& study : studies) {
+    std::printf("  %-8s %-9s std", study.activation.c_str(), study.init.c_str());
+    for (const auto& layer : study.layers) std::printf(" %8.3g", layer.std);
+    if (study.activation == "sigmoid") {
+      std::printf("   saturated %3.0f%% → %3.0f%%", 100 * study.layers.front().saturated,
+                  100 * study.layers.back().saturated);
+    }
+    if (study.activation == "relu") std::printf("   zero %3.0f%%", 100 * study.layers.back().zero);
+    std::printf("\n");
+  }
+  std::printf("wrote %s/histograms_{sigmoid,tanh,relu}.svg and activation_stats.csv\n", out.c_str());
+  return 0;
+}
+
+int run_init_mnist(const ExperimentSettings& s, const std::string& out) {
+  const TrainTest data = load_mnist(s.data.empty() ? default_mnist_folder() : s.data);
+  ComparisonSettings settings;
+  settings.seed = s.seed;
+  std::printf("784-100-100-100-100-10 ReLU, SGD lr 0.01, batch %lld, %lld iterations, the same batches for each; %s\n",
+              static_cast<long long>(settings.batch_size), static_cast<long long>(settings.iterations),
+              data.description.c_str());
+  const auto outcomes = compare_training(data, settings, textbook_init_runs());
+  return write_comparison(outcomes, "Weight initialisation on MNIST (784-100×4-10, ReLU, SGD 0.01)", "init_mnist", out);
+}
+
+}  // namespace
+
+void add_init_experiments(CLI::App& parent, std::vector<std::pair<CLI::App*, Run>>& runs) {
+  add_experiment(parent, "init-histograms",
+                 "Activation histograms of 5 layers for sigmoid, tanh and ReLU with std 1, std 0.01, Xavier and He",
+                 run_init_histograms, runs);
+  add_experiment(parent, "init-mnist", "std 0.01 against Xavier against He training the same network on MNIST",
+                 run_init_mnist, runs);
+}
+
+}  // namespace nnlab::cli
