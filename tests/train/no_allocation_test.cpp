@@ -1,0 +1,71 @@
+// Once the batch size is known, a training step allocates nothing: every buffer
+// lives in a layer, the loss, the optimizer or the loader and is reused.
+// Proved by counting calls to the global operator new around training steps.
+
+#include <atomic>
+#include <cstdlib>
+#include <new>
+
+#include "nnlab/data/data_loader.h"
+#include "nnlab/losses/softmax_cross_entropy.h"
+#include "nnlab/model/model_spec.h"
+#include "nnlab/optim/factory.h"
+#include "test_util.h"
+
+namespace {
+std::atomic<long> allocations{0};
+}  // namespace
+
+void* operator new(std::size_t size) {
+  allocations.fetch_add(1, std::memory_order_relaxed);
+  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
+  throw std::bad_alloc();
+}
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+
+namespace nnlab::test {
+
+TEST(NoAllocation, TheCounterSeesAllocations) {
+  const long before = allocations.load();
+  std::vector<float> grown(1000, 1.0f);
+  EXPECT_EQ(grown[999], 1.0f);
+  EXPECT_GE(allocations.load() - before, 1);
+}
+
+TEST(NoAllocation, TrainingStepsAllocateNothingOnceWarm) {
+  Rng rng(0);
+  Dataset data;
+  data.num_classes = 10;
+  data.x = Tensor<float>(Shape{250, 1, 8, 8});
+  data.y = Tensor<float>(Shape{250});
+  for (float& v : data.x) v = static_cast<float>(rng.normal());
+  for (int64_t i = 0; i < 250; ++i) data.y[i] = static_cast<float>(i % 10);
+
+  for (const std::string optimizer : {"sgd", "momentum", "adam"}) {
+    Sequential<float> model = build_model<float>("linear:32,relu,linear:16,sigmoid,linear:10", Shape{1, 8, 8});
+    model.initialize(Initializer::he_normal(), rng);
+    SoftmaxCrossEntropy<float> loss;
+    OptimizerOptions options;
+    options.name = optimizer;
+    options.lr = 0.01;
+    auto opt = make_optimizer<float>(options, model.parameters());
+    DataLoader loader(data, 64, rng);  // 3 full batches and one of 58
+    Tensor<float> x, y;
+    auto epoch = [&] {
+      loader.start_epoch();
+      while (loader.next(x, y)) {
+        loss.forward(model.forward(x), y);
+        model.backward(loss.backward());
+        opt->step();
+      }
+    };
+    epoch();  // warm-up: buffers grow to the batch size
+    const long before = allocations.load();
+    epoch();
+    epoch();
+    EXPECT_EQ(allocations.load() - before, 0) << optimizer;
+  }
+}
+
+}  // namespace nnlab::test
