@@ -1,0 +1,36 @@
+#pragma once
+// Legends: a boxed legend inside a plot, put in the corner where it hides the
+// least data, and centred rows for the one legend a Grid shares among panels.
+
+#include <string>
+#include <vector>
+
+#include "nnlab/report/axes.h"
+#include "nnlab/report/svg.h"
+
+namespace nnlab::report {
+
+struct LegendEntry {
+  // How the entry's sample is drawn, to match what it labels.
+  enum class Kind { line, marker, line_marker, hollow_marker, square_marker, cross, box, band };
+  std::string name{};
+  std::string color{};
+  Kind kind = Kind::line;
+  std::string dash{};  // SVG dash array for lines
+};
+
+// Inside `plot`, in whichever corner (or top/bottom middle) covers the fewest
+// points of `occupied`, the data as drawn in pixels. Draws nothing for no entries.
+void draw_legend(Svg& svg, const std::vector<LegendEntry>& entries, const Box& plot,
+                 const std::vector<std::vector<Point>>& occupied, const Fonts& fonts);
+
+// Height of the entries laid out as centred rows across `width`.
+double legend_rows_height(const std::vector<LegendEntry>& entries, double width, const Fonts& fonts);
+
+// The entries as centred rows filling `area` from its top.
+void draw_legend_rows(Svg& svg, const std::vector<LegendEntry>& entries, const Box& area, const Fonts& fonts);
+
+// Appends the entries of `from` whose names `into` does not have yet.
+void merge_legend(std::vector<LegendEntry>& into, const std::vector<LegendEntry>& from);
+
+}  // namespace nnlab::report
