@@ -1,11 +1,15 @@
 #include "nnlab/model/model_spec.h"
 
+#include <cmath>
 #include <functional>
 #include <map>
 #include <sstream>
 #include <stdexcept>
 
+#include "nnlab/layers/batchnorm.h"
+#include "nnlab/layers/dropout.h"
 #include "nnlab/layers/identity.h"
+#include "nnlab/layers/layernorm.h"
 #include "nnlab/layers/linear.h"
 #include "nnlab/layers/relu.h"
 #include "nnlab/layers/sigmoid.h"
@@ -98,6 +102,70 @@ Factory<T> plain() {
   };
 }
 
+// A finite real number from the token; fails naming what it is.
+double real_number(const LayerArgs& args, const std::string& text, const std::string& what) {
+  size_t used = 0;
+  double value = 0;
+  try {
+    value = std::stod(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used == 0 || used != text.size() || !std::isfinite(value)) {
+    args.fail(what + " '" + text + "' is not a number");
+  }
+  return value;
+}
+
+double real_option(const LayerArgs& args, const std::string& key, double fallback) {
+  const auto it = args.options.find(key);
+  return it == args.options.end() ? fallback : real_number(args, it->second, key);
+}
+
+// Runs a layer's constructor, whose range checks then name the token too.
+template <typename T, typename Make>
+LayerPtr<T> checked(const LayerArgs& args, Make make) {
+  try {
+    return make();
+  } catch (const std::invalid_argument& e) {
+    args.fail(e.what());
+  }
+}
+
+// Normalisation layers start at γ = 1, β = 0 whatever the initialiser, so init= would be silently ignored.
+void reject_init(const LayerArgs& args, const std::string& layer) {
+  if (args.options.count("init")) args.fail(layer + " takes no init: gamma and beta start at 1 and 0");
+}
+
+// batchnorm[:eps=E][:momentum=M]: over F features for a sample of shape F, per channel for C×H×W.
+template <typename T>
+LayerPtr<T> make_batchnorm(const LayerArgs& args, const Shape& in) {
+  args.allow(0, {"eps", "momentum"});
+  reject_init(args, "BatchNorm");
+  if (in.rank() == 0) args.fail("needs samples of F features or C×H×W");
+  const double eps = real_option(args, "eps", 1e-5);
+  const double momentum = real_option(args, "momentum", 0.1);
+  return checked<T>(args, [&] { return std::make_unique<BatchNorm<T>>(in[0], eps, momentum); });
+}
+
+// layernorm[:eps=E]: over all the elements of each sample.
+template <typename T>
+LayerPtr<T> make_layernorm(const LayerArgs& args, const Shape& in) {
+  args.allow(0, {"eps"});
+  reject_init(args, "LayerNorm");
+  const double eps = real_option(args, "eps", 1e-5);
+  return checked<T>(args, [&] { return std::make_unique<LayerNorm<T>>(in.numel(), eps); });
+}
+
+// dropout:P
+template <typename T>
+LayerPtr<T> make_dropout(const LayerArgs& args, const Shape&) {
+  args.allow(1, {});
+  if (args.positional.empty()) args.fail("missing drop probability");
+  const double p = real_number(args, args.positional[0], "drop probability");
+  return checked<T>(args, [&] { return std::make_unique<Dropout<T>>(p); });
+}
+
 template <typename T>
 const std::map<std::string, Factory<T>>& factories() {
   static const std::map<std::string, Factory<T>> table = {
@@ -112,6 +180,9 @@ const std::map<std::string, Factory<T>>& factories() {
       {"identity", plain<T, Identity>()},
       {"step", plain<T, Step>()},
       {"softmax", plain<T, Softmax>()},
+      {"batchnorm", make_batchnorm<T>},
+      {"layernorm", make_layernorm<T>},
+      {"dropout", make_dropout<T>},
   };
   return table;
 }

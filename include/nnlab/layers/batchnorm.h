@@ -1,0 +1,79 @@
+#pragma once
+// Batch normalisation (Ioffe & Szegedy, 2015), PyTorch's BatchNorm1d/BatchNorm2d.
+//
+// Input N×C (dense: C features) or N×C×H×W (images: C channels); also N×C×L.
+// Each channel c is normalised over the M values it takes in the batch
+// (M = N for dense input, M = N·H·W for images), then scaled and shifted:
+//   μ_c = (1/M) Σ x          σ²_c = (1/M) Σ (x − μ_c)²   (biased: used to normalise)
+//   x̂ = (x − μ_c) / √(σ²_c + eps)
+//   y = γ_c · x̂ + β_c
+// On images PyTorch (and nnlab) normalise per channel over N, H and W, so γ and β
+// have C elements; the textbook's BatchNormalization normalises each activation
+// (c, h, w) on its own over N, with C·H·W statistics.
+//
+// Running statistics, used instead of the batch's in eval mode, follow PyTorch:
+//   running_mean = (1 − momentum)·running_mean + momentum·μ
+//   running_var  = (1 − momentum)·running_var  + momentum·σ²·M/(M − 1)   (unbiased)
+// so momentum 0.1 here is the textbook's momentum 0.9 (running = 0.9·running + 0.1·batch),
+// and the textbook also uses eps 1e-6 where PyTorch uses 1e-5.
+//
+// Backward, with σ = √(σ²_c + eps) and sums over the channel's M values:
+//   dβ = Σ dy      dγ = Σ dy·x̂
+//   dx = (γ/σ)/M · (M·dy − Σ dy − x̂·Σ dy·x̂)
+// In eval mode the statistics are constants: dx = γ/σ · dy.
+//
+// Training needs more than one value per channel (M > 1), as in PyTorch: a batch of one
+// dense sample is an std::invalid_argument (every x̂ would be 0). Eval takes any batch.
+
+#include "nnlab/layers/layer.h"
+
+namespace nnlab {
+
+template <typename T>
+class BatchNorm final : public Layer<T> {
+ public:
+  explicit BatchNorm(int64_t num_features, double eps = 1e-5, double momentum = 0.1);
+
+  std::string type() const override { return "BatchNorm"; }
+  // "batchnorm", with ":eps=E" and ":momentum=M" where they differ from the defaults.
+  std::string spec() const override;
+  Shape output_shape(const Shape& input_sample) const override;
+
+  const Tensor<T>& forward(const Tensor<T>& x) override;
+  const Tensor<T>& backward(const Tensor<T>& dy) override;
+  // gamma and beta, without weight decay.
+  std::vector<Parameter<T>> parameters() override;
+  // γ = 1, β = 0, running mean 0, running variance 1, whatever the initialiser.
+  void initialize(const Initializer& init, Rng& rng) override;
+  // running_mean and running_var.
+  std::vector<std::pair<std::string, Tensor<T>*>> buffers() override;
+
+  int64_t num_features() const { return num_features_; }
+  double eps() const { return eps_; }
+  double momentum() const { return momentum_; }
+  Tensor<T>& gamma() { return gamma_; }
+  Tensor<T>& beta() { return beta_; }
+  Tensor<T>& running_mean() { return running_mean_; }
+  Tensor<T>& running_var() { return running_var_; }
+
+ private:
+  void check_input(const Tensor<T>& x) const;
+
+  int64_t num_features_;
+  double eps_;
+  double momentum_;
+  Tensor<T> gamma_, beta_, gamma_grad_, beta_grad_;
+  Tensor<T> running_mean_, running_var_;
+  // Cached by forward: x̂, 1/σ per channel, and whether batch statistics were used.
+  Tensor<T> normalized_, inv_std_;
+  bool used_batch_stats_ = false;
+  // Per-channel sums (Σx, Σ(x − μ)², Σdy, Σdy·x̂), accumulated in double, and μ.
+  Tensor<double> sum_, second_sum_;
+  Tensor<T> mean_;
+  // Values per channel per sample: 1 for dense input, H·W for images. Channel c of
+  // sample n is the block x[(n·C + c)·spatial, (n·C + c + 1)·spatial).
+  int64_t spatial_ = 0;
+  Tensor<T> output_, input_grad_;
+};
+
+}  // namespace nnlab

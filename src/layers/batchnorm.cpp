@@ -1,0 +1,233 @@
+#include "nnlab/layers/batchnorm.h"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+#include "nnlab/kernels/threads.h"
+#include "spec_number.h"
+
+namespace nnlab {
+
+namespace {
+
+// The loops below visit the tensor as N×C×spatial: dense input (spatial = 1) along the rows,
+// all features at once; images in contiguous H·W blocks. They take the arrays and hand the
+// lambdas values, not indices: the loops then vectorise (GCC turns indices into gathers).
+
+// sums[c] = Σ term(a_i, b_i, c) over the values i of channel c, in double.
+template <typename T, typename Term>
+void sum_per_channel(const T* a, const T* b, int64_t n, int64_t channels, int64_t spatial, double* sums, Term term) {
+  if (spatial == 1) {
+    std::fill(sums, sums + channels, 0.0);
+    for (int64_t r = 0; r < n; ++r) {
+      const T* a_row = a + r * channels;
+      const T* b_row = b + r * channels;
+#pragma omp simd
+      for (int64_t c = 0; c < channels; ++c) sums[c] += term(a_row[c], b_row[c], c);
+    }
+    return;
+  }
+#pragma omp parallel for if (n * channels * spatial > kParallelThreshold)
+  for (int64_t c = 0; c < channels; ++c) {
+    double sum = 0;
+    for (int64_t r = 0; r < n; ++r) {
+      const T* a_block = a + (r * channels + c) * spatial;
+      const T* b_block = b + (r * channels + c) * spatial;
+#pragma omp simd reduction(+ : sum)
+      for (int64_t s = 0; s < spatial; ++s) sum += term(a_block[s], b_block[s], c);
+    }
+    sums[c] = sum;
+  }
+}
+
+// out_i = f(a_i, b_i, c) for every element i, c being its channel.
+template <typename T, typename F>
+void map_per_channel(const T* a, const T* b, T* out, int64_t n, int64_t channels, int64_t spatial, F f) {
+#pragma omp parallel for if (n * channels * spatial > kParallelThreshold)
+  for (int64_t r = 0; r < n; ++r) {
+    if (spatial == 1) {
+      const int64_t row = r * channels;
+#pragma omp simd
+      for (int64_t c = 0; c < channels; ++c) out[row + c] = f(a[row + c], b[row + c], c);
+      continue;
+    }
+    for (int64_t c = 0; c < channels; ++c) {
+      const int64_t begin = (r * channels + c) * spatial;
+      const T* a_block = a + begin;
+      const T* b_block = b + begin;
+      T* out_block = out + begin;
+#pragma omp simd
+      for (int64_t s = 0; s < spatial; ++s) out_block[s] = f(a_block[s], b_block[s], c);
+    }
+  }
+}
+
+}  // namespace
+
+template <typename T>
+BatchNorm<T>::BatchNorm(int64_t num_features, double eps, double momentum)
+    : num_features_(num_features),
+      eps_(eps),
+      momentum_(momentum),
+      gamma_(Shape{num_features}, T(1)),
+      beta_(Shape{num_features}, T(0)),
+      gamma_grad_(Shape{num_features}),
+      beta_grad_(Shape{num_features}),
+      running_mean_(Shape{num_features}, T(0)),
+      running_var_(Shape{num_features}, T(1)),
+      inv_std_(Shape{num_features}),
+      sum_(Shape{num_features}),
+      second_sum_(Shape{num_features}),
+      mean_(Shape{num_features}) {
+  if (num_features <= 0) {
+    throw std::invalid_argument("BatchNorm needs a positive number of features, got " + std::to_string(num_features));
+  }
+  if (!(eps > 0) || !std::isfinite(eps)) {
+    throw std::invalid_argument("BatchNorm eps must be a finite number > 0, got " + detail::spec_number(eps));
+  }
+  if (!(momentum >= 0 && momentum <= 1)) {
+    throw std::invalid_argument("BatchNorm momentum must be in [0, 1], got " + detail::spec_number(momentum));
+  }
+}
+
+template <typename T>
+std::string BatchNorm<T>::spec() const {
+  std::string text = "batchnorm";
+  if (eps_ != 1e-5) text += ":eps=" + detail::spec_number(eps_);
+  if (momentum_ != 0.1) text += ":momentum=" + detail::spec_number(momentum_);
+  return text;
+}
+
+template <typename T>
+Shape BatchNorm<T>::output_shape(const Shape& input_sample) const {
+  if (input_sample.rank() < 1 || input_sample[0] != num_features_) {
+    throw std::invalid_argument("BatchNorm expects samples of " + std::to_string(num_features_) +
+                                " features (F) or channels (C×H×W), got " + input_sample.str());
+  }
+  return input_sample;
+}
+
+template <typename T>
+void BatchNorm<T>::check_input(const Tensor<T>& x) const {
+  if (x.rank() < 2 || x.dim(1) != num_features_) {
+    throw std::invalid_argument("BatchNorm expects input N×" + std::to_string(num_features_) + " or N×" +
+                                std::to_string(num_features_) + "×H×W, got " + x.shape().str());
+  }
+}
+
+template <typename T>
+const Tensor<T>& BatchNorm<T>::forward(const Tensor<T>& x) {
+  check_input(x);
+  const int64_t n = x.rows();
+  const int64_t channels = num_features_;
+  spatial_ = x.row_size() / channels;
+  const int64_t m = n * spatial_;  // values per channel
+  if (this->training() && m <= 1) {
+    throw std::invalid_argument("BatchNorm expected more than 1 value per channel when training, got input " +
+                                x.shape().str() + " (use a batch of at least 2, or eval mode)");
+  }
+  used_batch_stats_ = this->training();
+  if (normalized_.shape() != x.shape()) normalized_.resize(x.shape());
+  if (output_.shape() != x.shape()) output_.resize(x.shape());
+
+  const T* in = x.data();
+  T* mean = mean_.data();
+  T* inv_std = inv_std_.data();
+  if (used_batch_stats_) {
+    // Two passes (μ, then Σ(x − μ)²): exact where Σx²/M − μ² would cancel.
+    sum_per_channel(in, in, n, channels, spatial_, sum_.data(), [](T value, T, int64_t) { return double(value); });
+    for (int64_t c = 0; c < channels; ++c) mean[c] = static_cast<T>(sum_[c] / static_cast<double>(m));
+    sum_per_channel(in, in, n, channels, spatial_, second_sum_.data(), [=](T value, T, int64_t c) {
+      const double deviation = double(value) - double(mean[c]);
+      return deviation * deviation;
+    });
+    for (int64_t c = 0; c < channels; ++c) {
+      const double biased_var = second_sum_[c] / static_cast<double>(m);
+      const double unbiased_var = second_sum_[c] / static_cast<double>(m - 1);
+      inv_std[c] = static_cast<T>(1.0 / std::sqrt(biased_var + eps_));
+      running_mean_[c] = static_cast<T>((1 - momentum_) * running_mean_[c] + momentum_ * mean[c]);
+      running_var_[c] = static_cast<T>((1 - momentum_) * running_var_[c] + momentum_ * unbiased_var);
+    }
+  } else {
+    for (int64_t c = 0; c < channels; ++c) {
+      mean[c] = running_mean_[c];
+      inv_std[c] = static_cast<T>(1.0 / std::sqrt(static_cast<double>(running_var_[c]) + eps_));
+    }
+  }
+
+  const T* gamma = gamma_.data();
+  const T* beta = beta_.data();
+  T* x_hat = normalized_.data();
+  T* y = output_.data();
+  map_per_channel(in, in, x_hat, n, channels, spatial_,
+                  [=](T value, T, int64_t c) { return (value - mean[c]) * inv_std[c]; });
+  map_per_channel(x_hat, x_hat, y, n, channels, spatial_,
+                  [=](T normalized, T, int64_t c) { return gamma[c] * normalized + beta[c]; });
+  return output_;
+}
+
+template <typename T>
+const Tensor<T>& BatchNorm<T>::backward(const Tensor<T>& dy) {
+  if (normalized_.rank() == 0) throw std::logic_error("BatchNorm::backward called before forward");
+  if (dy.shape() != normalized_.shape()) {
+    throw std::invalid_argument("BatchNorm backward expects gradient " + normalized_.shape().str() + ", got " +
+                                dy.shape().str());
+  }
+  const int64_t n = dy.rows();
+  const int64_t channels = num_features_;
+  const double m = static_cast<double>(n * spatial_);
+  const T* g = dy.data();
+  const T* x_hat = normalized_.data();
+
+  // dβ = Σ dy,  dγ = Σ dy·x̂
+  double* sum_dy = sum_.data();
+  double* sum_dy_x_hat = second_sum_.data();
+  sum_per_channel(g, g, n, channels, spatial_, sum_dy, [](T grad, T, int64_t) { return double(grad); });
+  sum_per_channel(g, x_hat, n, channels, spatial_, sum_dy_x_hat,
+                  [](T grad, T normalized, int64_t) { return double(grad) * double(normalized); });
+  for (int64_t c = 0; c < channels; ++c) {
+    beta_grad_[c] = static_cast<T>(sum_dy[c]);
+    gamma_grad_[c] = static_cast<T>(sum_dy_x_hat[c]);
+  }
+  if (!this->needs_input_grad()) return input_grad_;
+
+  // Batch statistics: dx = (γ/σ)·(dy − mean(dy) − x̂·mean(dy·x̂)), the header's formula divided through by M.
+  // Running statistics are constants: dx = (γ/σ)·dy, the same with both means taken as 0.
+  double* mean_dy = sum_dy;  // the sums' buffers, reused
+  double* mean_dy_x_hat = sum_dy_x_hat;
+  for (int64_t c = 0; c < channels; ++c) {
+    mean_dy[c] = used_batch_stats_ ? sum_dy[c] / m : 0.0;
+    mean_dy_x_hat[c] = used_batch_stats_ ? sum_dy_x_hat[c] / m : 0.0;
+  }
+  if (input_grad_.shape() != dy.shape()) input_grad_.resize(dy.shape());
+  const T* gamma = gamma_.data();
+  const T* inv_std = inv_std_.data();
+  map_per_channel(g, x_hat, input_grad_.data(), n, channels, spatial_, [=](T grad, T normalized, int64_t c) {
+    return gamma[c] * inv_std[c] * (grad - T(mean_dy[c]) - normalized * T(mean_dy_x_hat[c]));
+  });
+  return input_grad_;
+}
+
+template <typename T>
+std::vector<Parameter<T>> BatchNorm<T>::parameters() {
+  return {{"gamma", &gamma_, &gamma_grad_, false}, {"beta", &beta_, &beta_grad_, false}};
+}
+
+template <typename T>
+void BatchNorm<T>::initialize(const Initializer& /*init*/, Rng& /*rng*/) {
+  gamma_.fill(T(1));
+  beta_.fill(T(0));
+  running_mean_.fill(T(0));
+  running_var_.fill(T(1));
+}
+
+template <typename T>
+std::vector<std::pair<std::string, Tensor<T>*>> BatchNorm<T>::buffers() {
+  return {{"running_mean", &running_mean_}, {"running_var", &running_var_}};
+}
+
+template class BatchNorm<float>;
+template class BatchNorm<double>;
+
+}  // namespace nnlab
