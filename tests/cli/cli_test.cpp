@@ -179,3 +179,37 @@ TEST_F(Cli, GradcheckPassesForEveryLayerAndModel) {
 }
 
 }  // namespace nnlab::test
+
+namespace nnlab::test {
+
+TEST_F(Cli, OptimizerPathsExperimentWritesChartsAndData) {
+  const Result r = run("experiment optimizer-paths --out " + (dir_ / "paths").string());
+  ASSERT_EQ(r.code, 0) << r.err;
+  for (const char* file : {"bowl_paths.svg", "bowl_paths.csv", "saddle_paths.svg", "saddle_paths.csv"}) {
+    EXPECT_TRUE(std::filesystem::exists(dir_ / "paths" / file)) << file;
+  }
+  const std::string svg = slurp(dir_ / "paths" / "bowl_paths.svg");
+  EXPECT_NE(svg.find("<svg"), std::string::npos);
+  EXPECT_NE(svg.find("Adam"), std::string::npos);
+  EXPECT_NE(r.out.find("SGD       ( -0.350,   0.085)"), std::string::npos) << r.out;
+  // 6 optimizers × 31 points, plus the header.
+  EXPECT_EQ(lines(slurp(dir_ / "paths" / "bowl_paths.csv")), 6 * 31 + 1);
+}
+
+TEST_F(Cli, InitHistogramsExperimentWritesAGridPerActivation) {
+  const Result r = run("experiment init-histograms --out " + (dir_ / "hist").string());
+  ASSERT_EQ(r.code, 0) << r.err;
+  for (const char* file : {"histograms_sigmoid.svg", "histograms_tanh.svg", "histograms_relu.svg",
+                           "activation_stats.csv"}) {
+    EXPECT_TRUE(std::filesystem::exists(dir_ / "hist" / file)) << file;
+  }
+  EXPECT_EQ(lines(slurp(dir_ / "hist" / "activation_stats.csv")), 3 * 4 * 5 + 1);
+}
+
+TEST_F(Cli, UnknownExperimentIsOneLineAndExitCode2) {
+  const Result r = run("experiment no-such-thing");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(lines(r.err), 1) << r.err;
+}
+
+}  // namespace nnlab::test
