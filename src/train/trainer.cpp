@@ -46,8 +46,10 @@ Trainer::Trainer(Sequential<float>& model, Loss<float>& loss, Optimizer<float>& 
 namespace {
 std::string divergence_message(double loss, int64_t step, int epoch, double lr) {
   std::ostringstream out;
-  out << "training diverged at step " << step << " (epoch " << epoch << "): the loss is " << loss
-      << ". The learning rate " << lr << " is probably too high; try " << lr / 10 << ".";
+  out.precision(3);
+  out << "training diverged at step " << step << " (epoch " << epoch << "): the loss is "
+      << (std::isnan(loss) ? "NaN" : "infinite") << ". The learning rate " << lr
+      << " is probably too high; try " << lr / 10 << ".";
   return out.str();
 }
 }  // namespace
