@@ -213,3 +213,16 @@ TEST_F(Cli, UnknownExperimentIsOneLineAndExitCode2) {
 }
 
 }  // namespace nnlab::test
+
+namespace nnlab::test {
+
+TEST_F(Cli, DivergingLearningRateStopsWithTheStep) {
+  const Result r = run("train --optimizer sgd --lr 10 --schedule constant --hidden 64 --epochs 3 --threads 1 --out " +
+                       (dir_ / "diverge").string());
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("nnlab: error: training diverged at step "), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("(epoch 1)"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("try 1."), std::string::npos) << r.err;
+}
+
+}  // namespace nnlab::test
