@@ -217,7 +217,7 @@ TEST_F(Cli, UnknownExperimentIsOneLineAndExitCode2) {
 namespace nnlab::test {
 
 TEST_F(Cli, DivergingLearningRateStopsWithTheStep) {
-  const Result r = run("train --optimizer sgd --lr 10 --schedule constant --hidden 64 --epochs 3 --threads 1 --out " +
+  const Result r = run("train --optimizer sgd --lr 10 --schedule constant --epochs 3 --threads 1 --out " +
                        (dir_ / "diverge").string());
   EXPECT_EQ(r.code, 1);
   EXPECT_NE(r.err.find("nnlab: error: training diverged at step "), std::string::npos) << r.err;
