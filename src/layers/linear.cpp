@@ -44,13 +44,9 @@ const Tensor<T>& Linear<T>::forward(const Tensor<T>& x) {
   input_ = &x;
   const int64_t n = x.rows();
   output_.resize(Shape{n, out_features_});
-  T beta = T(0);
-  if (has_bias_) {
-    for (int64_t r = 0; r < n; ++r) std::copy(bias_.begin(), bias_.end(), output_.row(r));
-    beta = T(1);
-  }
-  gemm(Transpose::kNo, Transpose::kYes, n, out_features_, in_features_, T(1), x.data(), weight_.data(), beta,
-       output_.data());
+  // y = x·Wᵀ + b, the bias added as the product is written out.
+  gemm(Transpose::kNo, Transpose::kYes, n, out_features_, in_features_, T(1), x.data(), weight_.data(), T(0),
+       output_.data(), has_bias_ ? bias_.data() : nullptr);
   return output_;
 }
 

@@ -24,11 +24,16 @@ T SoftmaxCrossEntropy<T>::forward(const Tensor<T>& logits, const Tensor<T>& targ
   for (int64_t r = 0; r < n; ++r) {
     const T* x = logits.row(r);
     const T max = *std::max_element(x, x + classes);
-    T sum = 0;
-    for (int64_t j = 0; j < classes; ++j) sum += std::exp(x[j] - max);
-    const T log_sum = std::log(sum) + max;  // log Σ e^x
+    // One exponential per logit: p = e^(x − m) / Σ e^(x − m).
     T* p = probabilities_.row(r);
-    for (int64_t j = 0; j < classes; ++j) p[j] = std::exp(x[j] - log_sum);
+    T sum = 0;
+    for (int64_t j = 0; j < classes; ++j) {
+      p[j] = std::exp(x[j] - max);
+      sum += p[j];
+    }
+    const T inverse_sum = T(1) / sum;
+    for (int64_t j = 0; j < classes; ++j) p[j] *= inverse_sum;
+    const T log_sum = std::log(sum) + max;  // log Σ e^x
     if (target_is_index_) {
       const T t = target[r];
       const auto label = static_cast<int64_t>(t);
