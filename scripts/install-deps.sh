@@ -12,6 +12,7 @@ packages=(
   nlohmann-json3-dev      # JSON (history, safetensors header)
   libgtest-dev            # tests
   libbenchmark-dev        # benchmarks
+  chromium                # headless browser: the test that report.html renders its charts
 )
 if [[ "${1:-}" == "--bench" ]]; then
   packages+=(python3-torch)

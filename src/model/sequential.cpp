@@ -29,15 +29,74 @@ const Tensor<T>& Sequential<T>::forward(const Tensor<T>& x) {
                                 x.shape().str());
   }
   const Tensor<T>* current = &x;
-  for (auto& layer : layers_) current = &layer->forward(*current);
+  // One check per call keeps the loop without hooks exactly as it was (bench/mlp_bench.cpp).
+  if (hooks_ == nullptr || hooks_->forward.empty()) {
+    for (auto& layer : layers_) current = &layer->forward(*current);
+    return *current;
+  }
+  for (size_t i = 0; i < layers_.size(); ++i) {
+    const Tensor<T>& input = *current;
+    current = &layers_[i]->forward(input);
+    for (auto& hook : hooks_->forward) {
+      if (hook.layer == i || hook.layer == HookRegistry<T>::kAllLayers) hook.fn(i, *layers_[i], input, *current);
+    }
+  }
   return *current;
 }
 
 template <typename T>
 const Tensor<T>& Sequential<T>::backward(const Tensor<T>& dy) {
   const Tensor<T>* current = &dy;
-  for (auto it = layers_.rbegin(); it != layers_.rend(); ++it) current = &(*it)->backward(*current);
+  if (hooks_ == nullptr || hooks_->backward.empty()) {
+    for (auto it = layers_.rbegin(); it != layers_.rend(); ++it) current = &(*it)->backward(*current);
+    return *current;
+  }
+  for (size_t i = layers_.size(); i-- > 0;) {
+    const Tensor<T>& output_grad = *current;
+    current = &layers_[i]->backward(output_grad);
+    // A layer told not to compute dL/d(input) returns a stale or empty buffer: show it as empty.
+    const Tensor<T>& input_grad = layers_[i]->needs_input_grad() ? *current : hooks_->no_input_grad;
+    for (auto& hook : hooks_->backward) {
+      if (hook.layer == i || hook.layer == HookRegistry<T>::kAllLayers)
+        hook.fn(i, *layers_[i], output_grad, input_grad);
+    }
+  }
   return *current;
+}
+
+namespace {
+void check_hook_layer(size_t index, size_t layers) {
+  if (index >= layers) {
+    throw std::out_of_range("no layer " + std::to_string(index) + " to hook: the model has " + std::to_string(layers) +
+                            " layers");
+  }
+}
+}  // namespace
+
+template <typename T>
+HookHandle<T> Sequential<T>::add_forward_hook(size_t layer_index, ForwardHook<T> fn) {
+  if (layer_index != HookRegistry<T>::kAllLayers) check_hook_layer(layer_index, layers_.size());
+  const uint64_t id = hooks_->next_id++;
+  hooks_->forward.push_back({id, layer_index, std::move(fn)});
+  return HookHandle<T>(hooks_, id);
+}
+
+template <typename T>
+HookHandle<T> Sequential<T>::add_forward_hook(ForwardHook<T> fn) {
+  return add_forward_hook(HookRegistry<T>::kAllLayers, std::move(fn));
+}
+
+template <typename T>
+HookHandle<T> Sequential<T>::add_backward_hook(size_t layer_index, BackwardHook<T> fn) {
+  if (layer_index != HookRegistry<T>::kAllLayers) check_hook_layer(layer_index, layers_.size());
+  const uint64_t id = hooks_->next_id++;
+  hooks_->backward.push_back({id, layer_index, std::move(fn)});
+  return HookHandle<T>(hooks_, id);
+}
+
+template <typename T>
+HookHandle<T> Sequential<T>::add_backward_hook(BackwardHook<T> fn) {
+  return add_backward_hook(HookRegistry<T>::kAllLayers, std::move(fn));
 }
 
 template <typename T>

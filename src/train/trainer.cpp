@@ -48,8 +48,49 @@ std::string divergence_message(double loss, int64_t step, int epoch, double lr) 
   std::ostringstream out;
   out.precision(3);
   out << "training diverged at step " << step << " (epoch " << epoch << "): the loss is "
-      << (std::isnan(loss) ? "NaN" : "infinite") << ". The learning rate " << lr
-      << " is probably too high; try " << lr / 10 << ".";
+      << (std::isnan(loss) ? "NaN" : "infinite") << ". The learning rate " << lr << " is probably too high; try "
+      << lr / 10 << ".";
+  return out.str();
+}
+
+// ExplosionCheck's rule, fed one loss per step; no allocation after construction.
+class ExplosionDetector {
+ public:
+  explicit ExplosionDetector(const ExplosionCheck& check) : check_(check) {
+    if (check_.factor > 0) first_.reserve(static_cast<size_t>(std::max<int64_t>(check_.warmup, 1)));
+  }
+
+  // True once the loss has stayed above the limit for `patience` steps in a row.
+  bool exploded(double loss) {
+    if (!(check_.factor > 0)) return false;
+    if (static_cast<int64_t>(first_.size()) < std::max<int64_t>(check_.warmup, 1)) {
+      first_.push_back(loss);
+      if (static_cast<int64_t>(first_.size()) == std::max<int64_t>(check_.warmup, 1)) {
+        // The median, so that one odd first batch does not set the scale.
+        std::nth_element(first_.begin(), first_.begin() + static_cast<std::ptrdiff_t>(first_.size() / 2), first_.end());
+        reference_ = std::max(first_[first_.size() / 2], check_.min_reference);
+      }
+      return false;
+    }
+    above_ = loss > check_.factor * reference_ ? above_ + 1 : 0;
+    return above_ >= std::max<int64_t>(check_.patience, 1);
+  }
+  double reference() const { return reference_; }
+
+ private:
+  ExplosionCheck check_;
+  std::vector<double> first_;
+  double reference_ = 0;
+  int64_t above_ = 0;
+};
+
+std::string explosion_message(double loss, double reference, const ExplosionCheck& check, int64_t step, int epoch,
+                              double lr) {
+  std::ostringstream out;
+  out.precision(3);
+  out << "training diverged at step " << step << " (epoch " << epoch << "): the loss " << loss << " has stayed above "
+      << check.factor << "× its starting value " << reference << " for " << check.patience
+      << " steps. The learning rate " << lr << " is probably too high; try " << lr / 10 << ".";
   return out.str();
 }
 }  // namespace
@@ -70,6 +111,7 @@ History Trainer::fit(const Dataset& train, const Dataset* validation, const FitO
   history.step_loss.reserve(static_cast<size_t>(state.total_steps));
   for (auto& c : callbacks_) c->on_train_begin(state);
 
+  ExplosionDetector explosion(options.explosion);
   const auto start = std::chrono::steady_clock::now();
   Tensor<float> x, y;
   int64_t step = 0;
@@ -84,6 +126,11 @@ History Trainer::fit(const Dataset& train, const Dataset* validation, const FitO
       const double loss = static_cast<double>(loss_.forward(output, y)) + optimizer_.penalty();
       if (!std::isfinite(loss)) {
         throw TrainingDiverged(divergence_message(loss, step + 1, epoch, optimizer_.lr()), step + 1);
+      }
+      if (explosion.exploded(loss)) {
+        throw TrainingDiverged(
+            explosion_message(loss, explosion.reference(), options.explosion, step + 1, epoch, optimizer_.lr()),
+            step + 1);
       }
       if (train.classification()) correct += count_correct(output, y);
       model_.backward(loss_.backward());

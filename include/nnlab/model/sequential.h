@@ -8,14 +8,97 @@
 //
 // Parameters are named "<layer index>.<name>" ("0.weight", "0.bias", "2.weight"),
 // the names PyTorch's nn.Sequential gives them, so saved weights load there as they are.
+//
+// Hooks let diagnostics look inside without touching the layers:
+//
+//   HookHandle h = model.add_forward_hook(2, [](size_t i, Layer<float>& layer, const Tensor<float>& in,
+//                                               const Tensor<float>& out) { ... });
+//   h.remove();  // or let h go out of scope
+//
+// A forward hook sees the layer's input and output right after its forward; a backward hook
+// sees dL/d(output) and dL/d(input) right after its backward. The first layer does not compute
+// dL/d(input) unless set_input_grad(true) (nothing needs it in training): its backward hooks then
+// get an empty tensor (numel() == 0) for it. Tensors are the layers' own buffers, valid only
+// during the call. Hooks must not add or remove hooks while they run.
+// With no hooks registered the cost is one empty-vector check per forward or backward call.
 
+#include <cstdint>
+#include <functional>
+#include <limits>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "nnlab/layers/layer.h"
 
 namespace nnlab {
+
+template <typename T>
+using ForwardHook = std::function<void(size_t index, Layer<T>& layer, const Tensor<T>& input, const Tensor<T>& output)>;
+template <typename T>
+using BackwardHook =
+    std::function<void(size_t index, Layer<T>& layer, const Tensor<T>& output_grad, const Tensor<T>& input_grad)>;
+
+// The hooks of one model. Shared with the handles (weakly), so that a handle stays safe to
+// remove after the model has been moved or destroyed.
+template <typename T>
+struct HookRegistry {
+  static constexpr size_t kAllLayers = std::numeric_limits<size_t>::max();
+  struct Forward {
+    uint64_t id;
+    size_t layer;
+    ForwardHook<T> fn;
+  };
+  struct Backward {
+    uint64_t id;
+    size_t layer;
+    BackwardHook<T> fn;
+  };
+  std::vector<Forward> forward;
+  std::vector<Backward> backward;
+  uint64_t next_id = 1;
+  Tensor<T> no_input_grad;  // stays empty: what backward hooks of the first layer see
+
+  void remove(uint64_t id) {
+    std::erase_if(forward, [id](const Forward& h) { return h.id == id; });
+    std::erase_if(backward, [id](const Backward& h) { return h.id == id; });
+  }
+};
+
+// Unregisters its hook on remove() or when destroyed (RAII); movable, not copyable.
+// release() keeps the hook for the model's lifetime.
+template <typename T>
+class HookHandle {
+ public:
+  HookHandle() = default;
+  HookHandle(std::weak_ptr<HookRegistry<T>> registry, uint64_t id) : registry_(std::move(registry)), id_(id) {}
+  HookHandle(HookHandle&& other) noexcept : registry_(std::move(other.registry_)), id_(std::exchange(other.id_, 0)) {}
+  HookHandle& operator=(HookHandle&& other) noexcept {
+    if (this != &other) {
+      remove();
+      registry_ = std::move(other.registry_);
+      id_ = std::exchange(other.id_, 0);
+    }
+    return *this;
+  }
+  HookHandle(const HookHandle&) = delete;
+  HookHandle& operator=(const HookHandle&) = delete;
+  ~HookHandle() { remove(); }
+
+  void remove() {
+    if (id_ == 0) return;
+    if (auto registry = registry_.lock()) registry->remove(id_);
+    id_ = 0;
+  }
+  uint64_t release() { return std::exchange(id_, 0); }
+  uint64_t id() const { return id_; }
+  bool active() const { return id_ != 0; }
+
+ private:
+  std::weak_ptr<HookRegistry<T>> registry_;
+  uint64_t id_ = 0;
+};
 
 template <typename T>
 class Sequential {
@@ -52,6 +135,16 @@ class Sequential {
   const Layer<T>& operator[](size_t index) const { return *layers_[index]; }
   const Shape& input_shape() const { return input_sample_; }
   Shape output_shape() const { return output_sample_.rank() ? output_sample_ : input_sample_; }
+  // Hooks on one layer (throws std::out_of_range for an index past the last layer) or on every
+  // layer; they run in the order they were added.
+  [[nodiscard]] HookHandle<T> add_forward_hook(size_t layer_index, ForwardHook<T> fn);
+  [[nodiscard]] HookHandle<T> add_forward_hook(ForwardHook<T> fn);
+  [[nodiscard]] HookHandle<T> add_backward_hook(size_t layer_index, BackwardHook<T> fn);
+  [[nodiscard]] HookHandle<T> add_backward_hook(BackwardHook<T> fn);
+  // Unregisters a hook by the id of its handle (for ids kept with HookHandle::release()).
+  void remove_hook(uint64_t id) { hooks_->remove(id); }
+  size_t hook_count() const { return hooks_->forward.size() + hooks_->backward.size(); }
+
   // The model in the spec grammar, e.g. "linear:100,relu,linear:10".
   std::string spec() const;
   // A table of layers, output shapes and parameter counts.
@@ -63,6 +156,7 @@ class Sequential {
   std::vector<LayerPtr<T>> layers_;
   bool training_ = true;
   bool input_grad_ = false;
+  std::shared_ptr<HookRegistry<T>> hooks_ = std::make_shared<HookRegistry<T>>();
 };
 
 }  // namespace nnlab

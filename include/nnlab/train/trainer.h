@@ -9,7 +9,7 @@
 // Each step: callbacks' on_step_begin, forward, loss, backward, on_gradients,
 // optimizer step, on_step_end. After each epoch: validation in eval mode, then
 // on_epoch_end. A loss that turns NaN or infinite stops training at once with
-// TrainingDiverged, naming the step.
+// TrainingDiverged, naming the step; so does a loss that explodes (ExplosionCheck).
 
 #include <cstdint>
 #include <memory>
@@ -22,6 +22,18 @@
 
 namespace nnlab {
 
+// A loss that has exploded though it is still finite: it stays above `factor` × its starting
+// value (the median of the first `warmup` steps' losses, at least `min_reference`) for
+// `patience` steps in a row. A single spike is no divergence: RMSProp at lr 0.01 on MNIST
+// jumps to ~100× its first loss and recovers within a few steps, hence the large factor and
+// the patience. factor 0 turns the check off.
+struct ExplosionCheck {
+  double factor = 1000;
+  int64_t warmup = 10;
+  int64_t patience = 20;
+  double min_reference = 1e-3;  // so that a start near zero loss (a tiny regression) is no hair trigger
+};
+
 struct FitOptions {
   int epochs = 10;
   // When > 0, train exactly this many steps (mini-batches) instead of `epochs`.
@@ -29,6 +41,7 @@ struct FitOptions {
   // 1: online learning; the training-set size (or more): full batch.
   int64_t batch_size = 100;
   bool shuffle = true;
+  ExplosionCheck explosion{};
 };
 
 struct Metrics {

@@ -1,0 +1,193 @@
+#include "nnlab/diagnostics/monitor.h"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+#include "nnlab/io/atomic_file.h"
+#include "nnlab/io/csv.h"
+
+namespace nnlab::diagnostics {
+
+Monitor::Monitor(const MonitorOptions& options) : options_(options), health_(options.health) {
+  if (options_.every < 1) throw std::invalid_argument("the monitor samples every N steps with N >= 1");
+  if (options_.histogram_bins < 1) throw std::invalid_argument("the monitor's histograms need at least one bin");
+}
+
+void Monitor::on_train_begin(TrainState& state) {
+  Sequential<float>& model = state.model;
+  layers_.clear();
+  for (size_t i = 0; i < model.size(); ++i) {
+    layers_.push_back({model[i].type(), model[i].spec(), !model[i].parameters().empty()});
+  }
+  bound_ = model.parameters();
+  parameters_.clear();
+  for (const auto& p : bound_) {
+    parameters_.push_back(
+        {p.name, static_cast<size_t>(std::stoul(p.name.substr(0, p.name.find('.')))), p.value->size()});
+  }
+  update_ratio_.bind(bound_);
+  current_.assign(layers_.size(), LayerSample{});
+  grad_norms_.assign(bound_.size(), NAN);
+  first_values_.assign(layers_.size(), {});
+  last_values_.assign(layers_.size(), {});
+  layer_samples_.clear();
+  parameter_samples_.clear();
+  histograms_.clear();
+  warnings_.clear();
+  first_step_ = last_step_ = 0;
+
+  // Hooks run on every layer call; all but a flag test is skipped on steps that are not sampled.
+  forward_hook_ = model.add_forward_hook(
+      [this](size_t i, Layer<float>& /*layer*/, const Tensor<float>& /*input*/, const Tensor<float>& output) {
+        if (!sampling_) return;
+        const Moments m = moments(output.span());
+        LayerSample& s = current_[i];
+        s.activation_mean = m.mean;
+        s.activation_std = m.std;
+        s.dead_fraction = layers_[i].type == "ReLU" ? dead_unit_fraction(output) : NAN;
+        const auto kept = static_cast<size_t>(std::min(output.size(), options_.histogram_values));
+        if (first_step_ == step_) first_values_[i].assign(output.begin(), output.begin() + kept);
+        last_values_[i].assign(output.begin(), output.begin() + kept);
+      });
+  backward_hook_ = model.add_backward_hook(
+      [this](size_t i, Layer<float>& /*layer*/, const Tensor<float>& output_grad, const Tensor<float>& input_grad) {
+        if (!sampling_) return;
+        current_[i].output_grad_norm = l2_norm(output_grad.span());
+        current_[i].input_grad_norm = input_grad.empty() ? NAN : l2_norm(input_grad.span());
+      });
+}
+
+void Monitor::on_step_begin(TrainState& state) {
+  const int64_t done = state.optimizer.steps();
+  sampling_ = done % options_.every == 0;
+  if (!sampling_) return;
+  step_ = done + 1;
+  if (first_step_ == 0) first_step_ = step_;
+  last_step_ = step_;
+  for (size_t i = 0; i < current_.size(); ++i) current_[i] = LayerSample{step_, i};
+}
+
+void Monitor::on_gradients(TrainState& /*state*/) {
+  if (!sampling_) return;
+  for (size_t p = 0; p < bound_.size(); ++p) grad_norms_[p] = l2_norm(bound_[p].grad->span());
+  update_ratio_.snapshot();
+}
+
+void Monitor::on_step_end(TrainState& /*state*/, double /*loss*/) {
+  if (!sampling_) return;
+  sampling_ = false;
+  update_ratio_.measure();
+  layer_samples_.insert(layer_samples_.end(), current_.begin(), current_.end());
+  const ParameterInfo* first_weight = nullptr;
+  const ParameterInfo* last_weight = nullptr;
+  double first_rms = NAN, last_rms = NAN;
+  for (size_t p = 0; p < bound_.size(); ++p) {
+    parameter_samples_.push_back({step_, p, grad_norms_[p], update_ratio_.value_norms()[p], update_ratio_.ratios()[p]});
+    if (bound_[p].decay) {  // weights, not biases or normalisation shifts
+      const double rms = grad_norms_[p] / std::sqrt(static_cast<double>(std::max<int64_t>(parameters_[p].size, 1)));
+      if (first_weight == nullptr) {
+        first_weight = &parameters_[p];
+        first_rms = rms;
+      }
+      last_weight = &parameters_[p];
+      last_rms = rms;
+    }
+  }
+  if (first_weight != nullptr) {
+    warn(health_.observe_gradients(step_, first_weight->layer, first_rms, last_weight->layer, last_rms));
+  }
+  for (size_t i = 0; i < current_.size(); ++i) {
+    if (!std::isnan(current_[i].dead_fraction)) warn(health_.observe_dead_units(step_, i, current_[i].dead_fraction));
+  }
+}
+
+void Monitor::warn(std::optional<HealthWarning> warning) {
+  if (!warning) return;
+  if (options_.warnings_to != nullptr) std::fprintf(options_.warnings_to, "warning: %s\n", warning->message.c_str());
+  warnings_.push_back(std::move(*warning));
+}
+
+void Monitor::on_train_end(TrainState& /*state*/) {
+  forward_hook_.remove();
+  backward_hook_.remove();
+  sampling_ = false;
+  finish();
+}
+
+void Monitor::finish() {
+  histograms_.clear();
+  if (first_step_ == 0) return;
+  for (size_t i = 0; i < layers_.size(); ++i) {
+    // One range for both steps, so that the two histograms of a layer compare bin by bin.
+    double lo = INFINITY, hi = -INFINITY;
+    for (const auto* values : {&first_values_[i], &last_values_[i]}) {
+      for (float v : *values) {
+        if (std::isfinite(v)) {
+          lo = std::min(lo, static_cast<double>(v));
+          hi = std::max(hi, static_cast<double>(v));
+        }
+      }
+    }
+    if (!(lo <= hi)) continue;
+    if (hi - lo < 1e-6) {
+      lo -= 0.5;
+      hi += 0.5;
+    }
+    histograms_.push_back({first_step_, i, bin_values(first_values_[i], lo, hi, options_.histogram_bins)});
+    if (last_step_ != first_step_) {
+      histograms_.push_back({last_step_, i, bin_values(last_values_[i], lo, hi, options_.histogram_bins)});
+    }
+  }
+}
+
+std::vector<int64_t> Monitor::sampled_steps() const {
+  std::vector<int64_t> steps;
+  for (const auto& s : layer_samples_) {
+    if (steps.empty() || steps.back() != s.step) steps.push_back(s.step);
+  }
+  return steps;
+}
+
+namespace {
+CsvTable::Cell cell(double value) { return value; }
+}  // namespace
+
+void Monitor::save_csv(const std::string& folder) const {
+  make_folders(folder);
+  CsvTable layers({"step", "layer", "type", "activation_mean", "activation_std", "dead_fraction", "output_grad_norm",
+                   "input_grad_norm"});
+  for (const auto& s : layer_samples_) {
+    layers.add_row({static_cast<long long>(s.step), static_cast<long long>(s.layer), layers_[s.layer].type,
+                    cell(s.activation_mean), cell(s.activation_std), cell(s.dead_fraction), cell(s.output_grad_norm),
+                    cell(s.input_grad_norm)});
+  }
+  layers.save(folder + "/monitor_layers.csv");
+
+  CsvTable parameters({"step", "parameter", "layer", "grad_norm", "value_norm", "update_ratio"});
+  for (const auto& s : parameter_samples_) {
+    const ParameterInfo& p = parameters_[s.parameter];
+    parameters.add_row({static_cast<long long>(s.step), p.name, static_cast<long long>(p.layer), cell(s.grad_norm),
+                        cell(s.value_norm), cell(s.update_ratio)});
+  }
+  parameters.save(folder + "/monitor_parameters.csv");
+
+  CsvTable histograms({"step", "layer", "type", "bin", "lo", "hi", "count"});
+  for (const auto& h : histograms_) {
+    const double width = (h.bins.hi - h.bins.lo) / static_cast<double>(h.bins.counts.size());
+    for (size_t b = 0; b < h.bins.counts.size(); ++b) {
+      histograms.add_row({static_cast<long long>(h.step), static_cast<long long>(h.layer), layers_[h.layer].type,
+                          static_cast<long long>(b), h.bins.lo + width * static_cast<double>(b),
+                          h.bins.lo + width * static_cast<double>(b + 1), h.bins.counts[b]});
+    }
+  }
+  histograms.save(folder + "/monitor_histograms.csv");
+
+  CsvTable warnings({"step", "kind", "layer", "message"});
+  for (const auto& w : warnings_) {
+    warnings.add_row({static_cast<long long>(w.step), w.kind, static_cast<long long>(w.layer), w.message});
+  }
+  warnings.save(folder + "/monitor_warnings.csv");
+}
+
+}  // namespace nnlab::diagnostics
