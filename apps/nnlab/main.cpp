@@ -24,6 +24,8 @@ int main(int argc, char** argv) {
   add("gradcheck", "Compare backpropagation with numerical gradients, for every layer and a whole model",
       nnlab::cli::add_gradcheck);
   add("experiment", "Run a classic demonstration; writes CSV data and SVG charts", nnlab::cli::add_experiment_command);
+  add("search", "Hyperparameter search (random, grid, Bayesian, successive halving) on a validation split",
+      nnlab::cli::add_search);
 
   try {
     app.parse(argc, argv);

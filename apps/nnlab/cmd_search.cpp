@@ -1,0 +1,358 @@
+// nnlab search: hyperparameter search over training settings on a validation
+// split; the test set is used once, for the best configuration, at the end.
+
+#include <sys/resource.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <thread>
+
+#include "commands.h"
+#include "nnlab/data/mnist.h"
+#include "nnlab/io/atomic_file.h"
+#include "nnlab/io/csv.h"
+#include "nnlab/kernels/threads.h"
+#include "nnlab/losses/softmax_cross_entropy.h"
+#include "nnlab/report/grid.h"
+#include "nnlab/search/bayesian_search.h"
+#include "nnlab/search/grid_search.h"
+#include "nnlab/search/narrowing.h"
+#include "nnlab/search/random_search.h"
+#include "nnlab/search/search_runner.h"
+#include "nnlab/search/successive_halving.h"
+#include "nnlab/search/training_trial.h"
+#include "nnlab/train/trainer.h"
+
+namespace nnlab::cli {
+
+namespace {
+
+struct SearchSettings {
+  std::string space;
+  std::string strategy = "random";
+  int trials = 100;
+  double minutes = 0;
+  int workers = 2;
+  int threads = 0;
+  TrainingSettings fixed{};
+  int epochs = 50;
+  int64_t train_size = 500;
+  double val_split = 0.2;
+  uint64_t seed = 0;
+  int grid_points = 5;
+  int initial_trials = 10;
+  int candidates = 4000;
+  int min_epochs = 5;
+  int halving_rate = 3;
+  int top = 5;
+  std::string data;
+  std::string out = "runs/search";
+};
+
+double user_cpu_seconds() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return static_cast<double>(usage.ru_utime.tv_sec) + 1e-6 * static_cast<double>(usage.ru_utime.tv_usec);
+}
+
+std::unique_ptr<SearchStrategy> make_strategy(const SearchSettings& s, const SearchSpace& space) {
+  if (s.strategy == "random") return std::make_unique<RandomSearch>(space, s.seed, s.trials, s.epochs);
+  if (s.strategy == "grid") return std::make_unique<GridSearch>(space, s.grid_points, s.epochs);
+  if (s.strategy == "bayes") {
+    BayesianSearch::Options options;
+    options.initial_trials = s.initial_trials;
+    options.candidates = s.candidates;
+    return std::make_unique<BayesianSearch>(space, s.seed, s.trials, s.epochs, options);
+  }
+  return std::make_unique<SuccessiveHalving>(space, s.seed, s.trials, s.min_epochs, s.epochs, s.halving_rate);
+}
+
+nlohmann::json header_json(const SearchSettings& s, const SearchSpace& space, const std::string& data) {
+  std::string hidden;
+  for (int64_t h : s.fixed.hidden) hidden += (hidden.empty() ? "" : ",") + std::to_string(h);
+  nlohmann::json header = {{"space", space.str()},
+                           {"strategy", s.strategy},
+                           {"seed", s.seed},
+                           {"epochs", s.epochs},
+                           {"hidden", hidden},
+                           {"activation", s.fixed.activation},
+                           {"init", s.fixed.init},
+                           {"optimizer", s.fixed.optimizer},
+                           {"lr", s.fixed.lr},
+                           {"weight_decay", s.fixed.weight_decay},
+                           {"momentum", s.fixed.momentum},
+                           {"dropout", s.fixed.dropout},
+                           {"batch_size", s.fixed.batch_size},
+                           {"train_size", s.train_size},
+                           {"val_split", s.val_split},
+                           {"data", data}};
+  // Only the settings that change what a trial is: more --trials or --minutes extend a search.
+  if (s.strategy == "grid") header["grid_points"] = s.grid_points;
+  if (s.strategy == "bayes") header["bayes"] = {s.initial_trials, s.candidates};
+  if (s.strategy == "halving") header["halving"] = {s.min_epochs, s.halving_rate, s.trials};
+  return header;
+}
+
+void write_tables(const std::vector<TrialRecord>& trials, const SearchSpace& space, const std::string& out) {
+  std::vector<std::string> columns = {"trial"};
+  for (const auto& d : space.dimensions()) columns.push_back(d.name);
+  for (const char* c : {"epochs", "rung", "val_accuracy", "val_loss", "diverged", "seconds", "worker"}) {
+    columns.push_back(c);
+  }
+  CsvTable table(columns);
+  nlohmann::json all = nlohmann::json::array();
+  for (const TrialRecord& t : trials) {
+    std::vector<CsvTable::Cell> row = {static_cast<long long>(t.index)};
+    for (size_t i = 0; i < space.size(); ++i) {
+      const Dimension& d = space.dimensions()[i];
+      if (d.is_choice()) {
+        row.emplace_back(d.format(t.plan.point[i]));
+      } else {
+        row.emplace_back(t.plan.point[i]);
+      }
+    }
+    row.emplace_back(static_cast<long long>(t.plan.epochs));
+    row.emplace_back(static_cast<long long>(t.plan.rung));
+    row.emplace_back(t.score);
+    row.emplace_back(t.val_loss.empty() ? NAN : t.val_loss.back());
+    row.emplace_back(static_cast<long long>(t.diverged));
+    row.emplace_back(t.seconds);
+    row.emplace_back(static_cast<long long>(t.worker));
+    table.add_row(row);
+    all.push_back(t.to_json(space));
+  }
+  table.save(out + "/trials.csv");
+  write_file_atomic(out + "/trials.json", all.dump(1));
+}
+
+std::string axis_label(const Dimension& d) {
+  std::string label = d.name;
+  if (d.is_choice()) {
+    label += " (";
+    for (size_t i = 0; i < d.choices.size(); ++i) label += (i ? ", " : "") + std::to_string(i) + "=" + d.choices[i];
+    label += ")";
+  }
+  return label;
+}
+
+void write_charts(const std::vector<TrialRecord>& trials, const SearchSpace& space, const SearchSpace& narrowed,
+                  int top, const std::string& out) {
+  const std::vector<TrialRecord> best = ranked(trials);
+  report::LineChart curves{.title = "Validation accuracy of the best trials",
+                           .x_label = "epoch",
+                           .y_label = "validation accuracy",
+                           .y_range = report::Range{0, 1}};
+  for (int i = 0; i < std::min<int>(top, static_cast<int>(best.size())); ++i) {
+    if (best[i].val_accuracy.empty()) continue;
+    curves.add("Best-" + std::to_string(i + 1) + ": " + space.describe(best[i].plan.point), best[i].val_accuracy);
+  }
+  write_file_atomic(out + "/search_curves.svg", curves.render());
+
+  // Scores of every trial, and the best (the top narrowing_count) ringed.
+  std::vector<double> scores;
+  for (const auto& t : trials) scores.push_back(t.score);
+  std::vector<size_t> highlighted;
+  const int count = narrowing_count(trials.size());
+  for (int i = 0; i < std::min<int>(count, static_cast<int>(best.size())); ++i) {
+    for (size_t j = 0; j < trials.size(); ++j) {
+      if (trials[j].index == best[i].index && std::isfinite(best[i].score)) highlighted.push_back(j);
+    }
+  }
+  auto column = [&](size_t dim) {
+    std::vector<double> xs;
+    for (const auto& t : trials) xs.push_back(t.plan.point[dim]);
+    return xs;
+  };
+  auto band = [&](size_t dim) -> std::optional<report::Range> {
+    const Dimension& d = narrowed.dimensions()[dim];
+    if (d.is_choice()) return std::nullopt;
+    return report::Range{d.low, d.high};
+  };
+  const std::string best_label = "top " + std::to_string(count);
+  report::Grid grid{.title = "Validation accuracy over the searched settings", .cols = 1};
+  if (space.size() >= 2) {
+    report::Scatter pair{.title = space.dimensions()[0].name + " × " + space.dimensions()[1].name,
+                         .x_label = axis_label(space.dimensions()[0]),
+                         .y_label = axis_label(space.dimensions()[1]),
+                         .log_x = space.dimensions()[0].log,
+                         .log_y = space.dimensions()[1].log,
+                         .xs = column(0),
+                         .ys = column(1),
+                         .values = scores,
+                         .value_label = "validation accuracy",
+                         .highlighted = highlighted,
+                         .highlight_label = best_label,
+                         .x_band = band(0),
+                         .y_band = band(1)};
+    grid.panels.push_back(pair);
+  }
+  for (size_t dim = 0; dim < space.size(); ++dim) {
+    const Dimension& d = space.dimensions()[dim];
+    grid.panels.push_back(report::Scatter{.title = "validation accuracy vs " + d.name,
+                                          .x_label = axis_label(d),
+                                          .y_label = "validation accuracy",
+                                          .log_x = d.log,
+                                          .xs = column(dim),
+                                          .ys = scores,
+                                          .highlighted = highlighted,
+                                          .highlight_label = best_label,
+                                          .x_band = band(dim)});
+  }
+  grid.cols = std::min<int>(3, static_cast<int>(grid.panels.size()));
+  grid.panel_width = 380;
+  grid.panel_height = 300;
+  grid.panel_legends = true;
+  write_file_atomic(out + "/search_scatter.svg", grid.render());
+}
+
+int run_search_command(SearchSettings s) {
+  if (s.space.empty()) throw UsageError("--space is required, e.g. --space \"lr=1e-6..1e-2:log\"");
+  SearchSpace space;
+  try {
+    space = SearchSpace::parse(s.space);
+    check_searchable(space);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(std::string("--space: ") + e.what());
+  }
+  if (s.val_split <= 0 || s.val_split >= 1) throw UsageError("--val-split must be in (0, 1): the search needs it");
+  if (s.strategy == "halving" && s.min_epochs > s.epochs) throw UsageError("--min-epochs must not exceed --epochs");
+  const int threads = s.threads > 0 ? s.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  s.workers = std::max(1, std::min(s.workers, threads));
+  set_num_threads(threads);
+
+  const TrainTest data = load_mnist(s.data.empty() ? default_mnist_folder() : s.data);
+  Rng rng(s.seed);
+  const int64_t size = s.train_size > 0 ? std::min(s.train_size, data.train.size()) : data.train.size();
+  const TrainValidation split = split_validation(data.train.slice(0, size), s.val_split, rng);
+  std::fprintf(stderr, "data: %s; searching on %lld train / %lld validation images\n", data.description.c_str(),
+               static_cast<long long>(split.train.size()), static_cast<long long>(split.validation.size()));
+
+  std::unique_ptr<SearchStrategy> strategy = make_strategy(s, space);
+  make_folders(s.out);
+  SearchOptions options;
+  options.workers = s.workers;
+  options.threads_per_worker = std::max(1, threads / s.workers);
+  options.minutes = s.minutes;
+  options.results_path = s.out + "/trials.jsonl";
+  options.header = header_json(s, space, data.description);
+  options.on_trial = [&](const TrialRecord& t) {
+    std::fprintf(stderr, "trial %3d  %s  val acc %.3f  %s  (%.1f s, %d epochs, worker %d)\n", t.index,
+                 t.diverged ? "diverged" : "", t.score, space.describe(t.plan.point).c_str(), t.seconds, t.plan.epochs,
+                 t.worker);
+  };
+  std::fprintf(stderr, "%s search over %s: %d workers × %d threads\n", strategy->name().c_str(), space.str().c_str(),
+               options.workers, options.threads_per_worker);
+  const auto start = std::chrono::steady_clock::now();
+  const double cpu_start = user_cpu_seconds();
+  const SearchResult result = run_search(
+      *strategy, space,
+      [&](int index, const TrialPlan& plan) {
+        const TrainingSettings settings = with_point(s.fixed, space, plan.point);
+        const int origin = plan.origin >= 0 ? plan.origin : index;
+        return run_training_trial(settings, split.train, split.validation, plan.epochs, trial_seed(~s.seed, origin));
+      },
+      options);
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double cpu = user_cpu_seconds() - cpu_start;
+  if (result.trials.empty()) throw std::runtime_error("no trial finished");
+
+  // Successive halving ranks only the trials of its last rung: a short trial's accuracy is not comparable.
+  std::vector<TrialRecord> final_trials;
+  int top_rung = 0;
+  for (const auto& t : result.trials) top_rung = std::max(top_rung, t.plan.rung);
+  for (const auto& t : result.trials) {
+    if (t.plan.rung == top_rung) final_trials.push_back(t);
+  }
+  const int count = narrowing_count(result.trials.size());
+  const SearchSpace narrowed = narrowed_space(result.trials, space, count);
+  write_tables(result.trials, space, s.out);
+  write_charts(result.trials, space, narrowed, s.top, s.out);
+  write_file_atomic(s.out + "/suggested_space.txt", narrowed.str() + "\n");
+
+  std::printf("%d trials (%d resumed from %s) in %.1f s wall, %.1f s user CPU%s\n",
+              static_cast<int>(result.trials.size()), result.resumed, options.results_path.c_str(), wall, cpu,
+              result.out_of_time ? "; stopped by --minutes" : "");
+  std::printf("%s", ranking_text(final_trials, space, s.top).c_str());
+  std::printf("next round (top %d): --space \"%s\"\n", count, narrowed.str().c_str());
+
+  // The test set, once: the best configuration retrained with its own seed, which
+  // reproduces the trial's model exactly.
+  const TrialRecord best = ranked(final_trials).front();
+  if (std::isfinite(best.score)) {
+    set_num_threads(threads);
+    History history;
+    const int origin = best.plan.origin >= 0 ? best.plan.origin : best.index;
+    Sequential<float> model =
+        train_configuration(with_point(s.fixed, space, best.plan.point), split.train, split.validation,
+                            best.plan.epochs, trial_seed(~s.seed, origin), history);
+    SoftmaxCrossEntropy<float> loss;
+    const Metrics test = evaluate(model, loss, data.test);
+    std::printf("test accuracy of Best-1 (trial %d, retrained: val acc %.3f): %.4f on %lld images\n", best.index,
+                history.epochs.back().val_accuracy, test.accuracy, static_cast<long long>(data.test.size()));
+  }
+  std::printf(
+      "wrote %s/trials.jsonl, trials.csv, trials.json, search_curves.svg, search_scatter.svg, "
+      "suggested_space.txt\n",
+      s.out.c_str());
+  return 0;
+}
+
+}  // namespace
+
+Run add_search(CLI::App& app) {
+  auto s = std::make_shared<SearchSettings>();
+  app.add_option("--space", s->space,
+                 "What to search: \"lr=1e-6..1e-2:log,weight_decay=1e-8..1e-4:log,dropout=0..0.5,hidden=50..200:int,"
+                 "optimizer={sgd,adam}\"; searchable: lr, weight_decay, dropout, hidden, depth, batch_size, "
+                 "optimizer, momentum");
+  app.add_option("--strategy", s->strategy,
+                 "random (log-uniform on log ranges), grid, bayes (Gaussian process + expected improvement), "
+                 "halving (successive halving)")
+      ->check(CLI::IsMember({"random", "grid", "bayes", "halving"}))
+      ->capture_default_str();
+  app.add_option("--trials", s->trials, "Trials to run (halving: trials in its first rung)")
+      ->check(positive_integer())
+      ->capture_default_str();
+  app.add_option("--minutes", s->minutes, "Start no new trial after this many minutes (0: no limit)");
+  app.add_option("--workers", s->workers, "Trials trained at once")->check(positive_integer())->capture_default_str();
+  app.add_option("--threads", s->threads, "Threads in all, shared by the workers (default: all cores)")
+      ->check(positive_integer());
+  app.add_option("--hidden", s->fixed.hidden, "Hidden layer sizes")
+      ->delimiter(',')
+      ->check(positive_integer())
+      ->capture_default_str();
+  app.add_option("--activation", s->fixed.activation, "Hidden activation")->capture_default_str();
+  app.add_option("--init", s->fixed.init, "Weight initialiser")->capture_default_str();
+  app.add_option("--optimizer", s->fixed.optimizer, "Optimizer when not searched")->capture_default_str();
+  app.add_option("--lr", s->fixed.lr, "Learning rate when not searched")->capture_default_str();
+  app.add_option("--weight-decay", s->fixed.weight_decay, "L2 weight decay when not searched")->capture_default_str();
+  app.add_option("--momentum", s->fixed.momentum, "Momentum when not searched")->capture_default_str();
+  app.add_option("--dropout", s->fixed.dropout, "Dropout after each hidden activation when not searched")
+      ->capture_default_str();
+  app.add_option("--batch-size", s->fixed.batch_size, "Mini-batch size when not searched")
+      ->check(positive_integer())
+      ->capture_default_str();
+  app.add_option("--epochs", s->epochs, "Epochs per trial (halving: of its last rung)")
+      ->check(positive_integer())
+      ->capture_default_str();
+  app.add_option("--train-size", s->train_size, "Use the first N training images (0: all), split with the seed")
+      ->capture_default_str();
+  app.add_option("--val-split", s->val_split, "Share of those held out for validation")->capture_default_str();
+  app.add_option("--seed", s->seed, "Seed: trial i's settings and training depend on (seed, i) only")
+      ->capture_default_str();
+  app.add_option("--grid-points", s->grid_points, "grid: values per range")->capture_default_str();
+  app.add_option("--initial-trials", s->initial_trials, "bayes: random trials before the model takes over")
+      ->capture_default_str();
+  app.add_option("--candidates", s->candidates, "bayes: random candidates scored by expected improvement")
+      ->capture_default_str();
+  app.add_option("--min-epochs", s->min_epochs, "halving: epochs of the first rung")->capture_default_str();
+  app.add_option("--halving-rate", s->halving_rate, "halving: keep 1/rate of a rung, with rate× the epochs")
+      ->capture_default_str();
+  app.add_option("--top", s->top, "Trials shown in the ranking and the curves chart")->capture_default_str();
+  app.add_option("--data", s->data, "Folder of MNIST IDX files; default: $NNLAB_DATA or the bundled sample");
+  app.add_option("--out", s->out, "Output folder; a search started again on it resumes")->capture_default_str();
+  return [s] { return run_search_command(*s); };
+}
+
+}  // namespace nnlab::cli
