@@ -285,24 +285,18 @@ void small_sgemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, fl
     }
   };
 
-  // Inside someone else's parallel region (e.g. a convolution over the batch), or
-  // for small products, everything runs on the calling thread.
-  const int threads = omp_in_parallel() || m * n * k < kParallelWork ? 1 : num_threads();
-  if (threads == 1) {
-    if (trans_b) pack(0, 1);
-    compute(0, 1);
-    return;
-  }
-#pragma omp parallel num_threads(threads)
-  {
-    const int part = omp_get_thread_num();
-    const int parts = omp_get_num_threads();
+  // Small products run on the calling thread (run_parallel also keeps to it inside
+  // someone else's parallel region, e.g. a convolution over the batch).
+  run_parallel(m * n * k < kParallelWork ? 1 : num_threads(), [&](int part, int parts) {
     if (trans_b) {
       pack(part, parts);
+      if (parts > 1) {
+        // Every thread reads all of op(B).
 #pragma omp barrier
+      }
     }
     compute(part, parts);
-  }
+  });
 }
 
 #else  // no AVX-512: gemm() uses OpenBLAS for every product

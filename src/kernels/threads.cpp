@@ -2,12 +2,26 @@
 
 #include <omp.h>
 
+#include <atomic>
+#include <chrono>
 #include <stdexcept>
 #include <string>
 
 extern "C" void openblas_set_num_threads(int);
 
 namespace nnlab {
+
+namespace {
+// A worker that starts this late was waiting for a core, not for work: on an idle
+// machine workers start within microseconds (tens after sleeping).
+constexpr int64_t kLateStartNs = 1'000'000;
+// How long regions then run on one thread before a worker is tried again. Each try
+// on a still-busy machine costs one late start (a few ms), under 1% of this.
+constexpr int64_t kSerialPeriodNs = 1'000'000'000;
+
+// steady_clock time until which regions run on one thread.
+std::atomic<int64_t> serial_until_ns{0};
+}  // namespace
 
 void set_num_threads(int threads) {
   if (threads < 1) throw std::invalid_argument("thread count must be at least 1, got " + std::to_string(threads));
@@ -16,5 +30,23 @@ void set_num_threads(int threads) {
 }
 
 int num_threads() { return omp_get_max_threads(); }
+
+bool cores_busy() {
+  const int64_t until = serial_until_ns.load(std::memory_order_relaxed);
+  return until != 0 && detail::now_ns() < until;
+}
+
+namespace detail {
+
+int64_t now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+void note_worker_delay(int64_t delay_ns) {
+  if (delay_ns > kLateStartNs) serial_until_ns.store(now_ns() + kSerialPeriodNs, std::memory_order_relaxed);
+}
+
+}  // namespace detail
 
 }  // namespace nnlab

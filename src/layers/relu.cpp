@@ -23,9 +23,9 @@ const Tensor<T>& ReLU<T>::backward(const Tensor<T>& dy) {
   const T* y = this->output_.data();  // y > 0 exactly where x > 0
   const T* g = dy.data();
   T* dx = this->input_grad_.data();
-  parallel_for(dy.size(), [&](int64_t begin, int64_t end) {
   // g[i] is read whatever the sign, so that the choice is a vector blend, not a branch
   // that mispredicts on half of the (random-signed) inputs: 10 µs instead of 1 µs here.
+  parallel_for(dy.size(), [&](int64_t begin, int64_t end) {
 #pragma omp simd
     for (int64_t i = begin; i < end; ++i) {
       const T upstream = g[i];

@@ -4,6 +4,7 @@
 
 #include <omp.h>
 
+#include <atomic>
 #include <cstdint>
 
 namespace nnlab {
@@ -15,6 +16,49 @@ int num_threads();
 // region costs more than it saves.
 inline constexpr long kParallelThreshold = 1 << 15;
 
+// Whether nnlab's parallel regions should run on one thread for now, because the
+// cores are busy with other processes (see run_parallel).
+bool cores_busy();
+
+namespace detail {
+int64_t now_ns();
+// Called after each parallel region with how late its last worker started.
+void note_worker_delay(int64_t delay_ns);
+}  // namespace detail
+
+// Runs body(part, parts) once on each thread of a parallel region of `threads`
+// threads, or body(0, 1) on the calling thread when threads is 1, when already
+// inside a parallel region, or while cores_busy().
+//
+// Why the last: on a machine shared with other processes, an OpenMP worker that
+// spins between regions uses up its turn on the core and starts its share of the
+// next region milliseconds late; a 2-thread MLP training step measured 150 times
+// slower than on 1 thread that way. So each region notes how late its workers
+// started, and after a late start (over a millisecond) nnlab's regions run on the
+// calling thread for a second before trying again. The results are the same
+// either way: every output element is computed by one thread in one order.
+template <typename Body>
+void run_parallel(int threads, Body&& body) {
+  if (threads <= 1 || omp_in_parallel() || cores_busy()) {
+    body(0, 1);
+    return;
+  }
+  const int64_t start = detail::now_ns();
+  std::atomic<int64_t> last_start{start};
+#pragma omp parallel num_threads(threads)
+  {
+    const int part = omp_get_thread_num();
+    if (part != 0) {
+      const int64_t now = detail::now_ns();
+      int64_t seen = last_start.load(std::memory_order_relaxed);
+      while (now > seen && !last_start.compare_exchange_weak(seen, now, std::memory_order_relaxed)) {
+      }
+    }
+    body(part, omp_get_num_threads());
+  }
+  detail::note_worker_delay(last_start.load(std::memory_order_relaxed) - start);
+}
+
 // Calls body(begin, end) on parts of [0, n): one part per thread when n is above
 // kParallelThreshold, otherwise body(0, n) directly on the calling thread.
 // Deciding outside OpenMP matters: a `#pragma omp parallel for if (false)` still
@@ -22,16 +66,8 @@ inline constexpr long kParallelThreshold = 1 << 15;
 // times a ReLU over a 128×100 batch.
 template <typename Body>
 void parallel_for(int64_t n, Body&& body) {
-  if (n <= kParallelThreshold || omp_in_parallel() || num_threads() == 1) {
-    body(int64_t{0}, n);
-    return;
-  }
-#pragma omp parallel
-  {
-    const int64_t part = omp_get_thread_num();
-    const int64_t parts = omp_get_num_threads();
-    body(n * part / parts, n * (part + 1) / parts);
-  }
+  run_parallel(n > kParallelThreshold ? num_threads() : 1,
+               [&](int part, int parts) { body(n * part / parts, n * (part + 1) / parts); });
 }
 
 }  // namespace nnlab
