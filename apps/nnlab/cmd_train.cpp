@@ -7,12 +7,14 @@
 
 #include "commands.h"
 #include "nnlab/data/mnist.h"
+#include "nnlab/diagnostics/monitor.h"
 #include "nnlab/io/atomic_file.h"
 #include "nnlab/io/model_file.h"
 #include "nnlab/kernels/threads.h"
 #include "nnlab/losses/softmax_cross_entropy.h"
 #include "nnlab/model/model_spec.h"
 #include "nnlab/optim/factory.h"
+#include "nnlab/report/run_report.h"
 #include "nnlab/train/optimization_callbacks.h"
 #include "nnlab/train/progress.h"
 #include "nnlab/train/trainer.h"
@@ -42,6 +44,8 @@ struct TrainSettings {
   std::string out = "runs/train";
   std::string save;
   std::string progress = "auto";
+  bool monitor = false;  // record statistics inside the network (diagnostics::Monitor)
+  int64_t monitor_every = 10;
 };
 
 // Learning rates that train MNIST-sized networks well with each optimizer.
@@ -63,6 +67,26 @@ ProgressPrinter::Mode progress_mode(const std::string& name) {
   if (name == "lines") return ProgressPrinter::Mode::kLines;
   if (name == "quiet") return ProgressPrinter::Mode::kQuiet;
   return ProgressPrinter::Mode::kAuto;
+}
+
+// Writes OUT/report.html, and with a monitor its CSV and SVG files; `failure` is why training
+// stopped early with an error (the report of a diverged run is the one most worth reading).
+void write_reports(const std::string& out, const nlohmann::json& settings, const History* history, const Metrics& test,
+                   const diagnostics::Monitor* monitor, const std::string& failure) {
+  report::RunReportInput input{.history = history, .test = test, .monitor = monitor};
+  for (const auto& [key, value] : settings.items()) {
+    input.settings.emplace_back(key, value.is_string() ? value.get<std::string>() : value.dump());
+  }
+  if (monitor != nullptr) {
+    monitor->save_csv(out);
+    if (!monitor->layer_samples().empty()) report::write_monitor_charts(*monitor, out);
+  }
+  report::HtmlReport page = report::run_report(input);
+  if (!failure.empty()) {
+    page.subtitle = "stopped: training diverged";
+    page.warnings.insert(page.warnings.begin(), failure);
+  }
+  page.save(out + "/report.html");
 }
 
 nlohmann::json settings_json(const TrainSettings& s, const std::string& spec, const Initializer& init,
@@ -136,6 +160,12 @@ int run_train(TrainSettings s) {
 
   make_folders(s.out);
   Trainer trainer(model, loss, *optimizer);
+  std::shared_ptr<diagnostics::Monitor> monitor;
+  if (s.monitor) {
+    // First, so that it sees the gradients before any clipping.
+    monitor = std::make_shared<diagnostics::Monitor>(diagnostics::MonitorOptions{.every = s.monitor_every});
+    trainer.add_callback(monitor);
+  }
   trainer.add_callback(std::make_shared<LearningRateScheduler>(std::move(schedule)));
   if (s.clip_norm > 0) trainer.add_callback(std::make_shared<GradientClipper>(GradientClipper::Mode::kNorm, s.clip_norm));
   if (s.clip_value > 0) {
@@ -143,7 +173,14 @@ int run_train(TrainSettings s) {
   }
   trainer.add_callback(std::make_shared<ProgressPrinter>(progress_mode(s.progress)));
   FitOptions fit{s.epochs, s.iterations, s.batch_size, true};
-  History history = trainer.fit(split.train, split.validation.size() > 0 ? &split.validation : nullptr, fit, rng);
+  History history;
+  try {
+    history = trainer.fit(split.train, split.validation.size() > 0 ? &split.validation : nullptr, fit, rng);
+  } catch (const TrainingDiverged& e) {
+    if (monitor) monitor->finish();
+    write_reports(s.out, settings_json(s, spec, init, data.description, threads), nullptr, {}, monitor.get(), e.what());
+    throw;
+  }
 
   const Metrics test = evaluate(model, loss, data.test);
   const std::string save_path = s.save.empty() ? s.out + "/model.safetensors" : s.save;
@@ -162,6 +199,9 @@ int run_train(TrainSettings s) {
   std::printf("test accuracy %.4f (loss %.4f) on %lld images after %.1f s of training\n", test.accuracy, test.loss,
               static_cast<long long>(data.test.size()), seconds);
   std::printf("wrote %s, %s/history.csv, %s/history.json\n", save_path.c_str(), s.out.c_str(), s.out.c_str());
+  write_reports(s.out, record["settings"], &history, test, monitor.get(), "");
+  std::printf("wrote %s/report.html%s\n", s.out.c_str(),
+              monitor ? (", monitor_*.csv and monitor_*.svg in " + s.out).c_str() : "");
   return 0;
 }
 
@@ -225,6 +265,12 @@ Run add_train(CLI::App& app) {
   app.add_option("--save", s->save, "Where to save the weights (safetensors); default: OUT/model.safetensors");
   app.add_option("--progress", s->progress, "Progress display: auto, bar, lines, quiet")
       ->check(CLI::IsMember({"auto", "bar", "lines", "quiet"}))
+      ->capture_default_str();
+  app.add_flag("--monitor", s->monitor,
+               "Record activation mean/std/histograms, gradient norms, dead ReLUs and update ratios per layer "
+               "(OUT/monitor_*.csv, charts OUT/monitor_*.svg, in report.html) and warn of vanishing gradients");
+  app.add_option("--monitor-every", s->monitor_every, "Sample the monitor's statistics every N steps")
+      ->check(positive_integer())
       ->capture_default_str();
   return [s] { return run_train(*s); };
 }

@@ -43,4 +43,19 @@ double dead_unit_fraction(const Tensor<float>& activations) {
   return static_cast<double>(dead) / static_cast<double>(units);
 }
 
+namespace {
+double share_outside(std::span<const float> values, float lo, float hi) {
+  if (values.empty()) return 0;
+  int64_t outside = 0;
+  for (float v : values) outside += (v < lo) | (v > hi);
+  return static_cast<double>(outside) / static_cast<double>(values.size());
+}
+}  // namespace
+
+// σ'(z) = y(1 - y) peaks at 0.25; y = 0.05 gives 0.0475, under a fifth of it.
+double sigmoid_saturated_fraction(std::span<const float> outputs) { return share_outside(outputs, 0.05f, 0.95f); }
+
+// tanh'(z) = 1 - y² peaks at 1; |y| = 0.9 gives 0.19.
+double tanh_saturated_fraction(std::span<const float> outputs) { return share_outside(outputs, -0.9f, 0.9f); }
+
 }  // namespace nnlab::diagnostics

@@ -45,7 +45,11 @@ void Monitor::on_train_begin(TrainState& state) {
         LayerSample& s = current_[i];
         s.activation_mean = m.mean;
         s.activation_std = m.std;
-        s.dead_fraction = layers_[i].type == "ReLU" ? dead_unit_fraction(output) : NAN;
+        const std::string& type = layers_[i].type;
+        s.dead_fraction = type == "ReLU" ? dead_unit_fraction(output) : NAN;
+        s.saturated_fraction = type == "Sigmoid" ? sigmoid_saturated_fraction(output.span())
+                               : type == "Tanh"  ? tanh_saturated_fraction(output.span())
+                                                 : NAN;
         const auto kept = static_cast<size_t>(std::min(output.size(), options_.histogram_values));
         if (first_step_ == step_) first_values_[i].assign(output.begin(), output.begin() + kept);
         last_values_[i].assign(output.begin(), output.begin() + kept);
@@ -99,6 +103,9 @@ void Monitor::on_step_end(TrainState& /*state*/, double /*loss*/) {
   }
   for (size_t i = 0; i < current_.size(); ++i) {
     if (!std::isnan(current_[i].dead_fraction)) warn(health_.observe_dead_units(step_, i, current_[i].dead_fraction));
+    if (!std::isnan(current_[i].saturated_fraction)) {
+      warn(health_.observe_saturation(step_, i, layers_[i].type, current_[i].saturated_fraction));
+    }
   }
 }
 
@@ -155,12 +162,12 @@ CsvTable::Cell cell(double value) { return value; }
 
 void Monitor::save_csv(const std::string& folder) const {
   make_folders(folder);
-  CsvTable layers({"step", "layer", "type", "activation_mean", "activation_std", "dead_fraction", "output_grad_norm",
-                   "input_grad_norm"});
+  CsvTable layers({"step", "layer", "type", "activation_mean", "activation_std", "dead_fraction", "saturated_fraction",
+                   "output_grad_norm", "input_grad_norm"});
   for (const auto& s : layer_samples_) {
     layers.add_row({static_cast<long long>(s.step), static_cast<long long>(s.layer), layers_[s.layer].type,
-                    cell(s.activation_mean), cell(s.activation_std), cell(s.dead_fraction), cell(s.output_grad_norm),
-                    cell(s.input_grad_norm)});
+                    cell(s.activation_mean), cell(s.activation_std), cell(s.dead_fraction), cell(s.saturated_fraction),
+                    cell(s.output_grad_norm), cell(s.input_grad_norm)});
   }
   layers.save(folder + "/monitor_layers.csv");
 

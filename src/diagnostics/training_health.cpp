@@ -16,9 +16,26 @@ std::optional<HealthWarning> HealthChecks::observe_gradients(int64_t step, size_
   out.precision(2);
   out << "vanishing gradients: the weight gradient of layer " << first_layer << " is " << ratio << "× that of layer "
       << last_layer << " (per element) for " << vanishing_run_
-      << " samples in a row; the first layers hardly learn. Try ReLU with He initialisation, a smaller "
-         "initial std, or normalisation layers.";
+      << " samples in a row; the first layers hardly learn. Try ReLU with He initialisation, fewer "
+         "layers, or normalisation layers.";
   return HealthWarning{step, "vanishing_gradients", static_cast<int64_t>(first_layer), out.str()};
+}
+
+std::optional<HealthWarning> HealthChecks::observe_saturation(int64_t step, size_t layer, const std::string& type,
+                                                              double fraction) {
+  if (saturated_run_.size() <= layer) saturated_run_.resize(layer + 1, 0);
+  if (vanishing_warned_) return std::nullopt;
+  saturated_run_[layer] = fraction > options_.saturated_fraction ? saturated_run_[layer] + 1 : 0;
+  if (saturated_run_[layer] < options_.vanishing_samples) return std::nullopt;
+  vanishing_warned_ = true;
+  std::ostringstream out;
+  out.precision(2);
+  out << "vanishing gradients: " << fraction * 100 << "% of the outputs of layer " << layer << " (" << type
+      << ") are saturated, where its slope is under a fifth of its peak, for " << saturated_run_[layer]
+      << " samples in a row; little gradient passes through them. Try ReLU with He initialisation, Xavier "
+         "initialisation for "
+      << type << ", or normalisation layers.";
+  return HealthWarning{step, "vanishing_gradients", static_cast<int64_t>(layer), out.str()};
 }
 
 std::optional<HealthWarning> HealthChecks::observe_dead_units(int64_t step, size_t layer, double fraction) {

@@ -35,4 +35,10 @@ BinnedValues bin_values(std::span<const float> values, double lo, double hi, int
 // ReLU unit passes no gradient for this batch; one that stays so for every batch has died.
 double dead_unit_fraction(const Tensor<float>& activations);
 
+// The share of outputs of a saturating activation in the range where its slope is under a fifth
+// of its peak: sigmoid outputs outside [0.05, 0.95], tanh outputs outside [-0.9, 0.9]. Gradients
+// barely pass such units.
+double sigmoid_saturated_fraction(std::span<const float> outputs);
+double tanh_saturated_fraction(std::span<const float> outputs);
+
 }  // namespace nnlab::diagnostics

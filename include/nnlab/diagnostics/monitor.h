@@ -39,9 +39,10 @@ struct LayerSample {
   size_t layer = 0;
   double activation_mean = NAN;
   double activation_std = NAN;
-  double dead_fraction = NAN;     // ReLU layers only
-  double output_grad_norm = NAN;  // ‖dL/d(output)‖
-  double input_grad_norm = NAN;   // ‖dL/d(input)‖; NaN for a first layer that does not compute it
+  double dead_fraction = NAN;       // ReLU layers only
+  double saturated_fraction = NAN;  // Sigmoid and Tanh layers only
+  double output_grad_norm = NAN;    // ‖dL/d(output)‖
+  double input_grad_norm = NAN;     // ‖dL/d(input)‖; NaN for a first layer that does not compute it
 };
 
 struct ParameterSample {
