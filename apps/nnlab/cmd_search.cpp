@@ -264,10 +264,10 @@ int run_search_command(SearchSettings s) {
   for (const auto& t : result.trials) {
     if (t.plan.rung == top_rung) final_trials.push_back(t);
   }
-  const int count = narrowing_count(result.trials.size());
-  const SearchSpace narrowed = narrowed_space(result.trials, space, count);
+  const int count = narrowing_count(final_trials.size());
+  const SearchSpace narrowed = narrowed_space(final_trials, space, count);
   write_tables(result.trials, space, s.out);
-  write_charts(result.trials, space, narrowed, s.top, s.out);
+  write_charts(final_trials, space, narrowed, s.top, s.out);
   write_file_atomic(s.out + "/suggested_space.txt", narrowed.str() + "\n");
 
   std::printf("%d trials (%d resumed from %s) in %.1f s wall, %.1f s user CPU%s\n",

@@ -24,6 +24,8 @@ std::vector<double> grid_values(const Dimension& d, int points) {
     } else {
       value = d.low + unit * (d.high - d.low);
     }
+    if (k == 0) value = d.low;  // the ends exactly, not exp(log(end))
+    if (k == points - 1 && points > 1) value = d.high;
     if (d.integer) value = std::round(value);
     if (seen.insert(value).second) values.push_back(value);
   }

@@ -63,7 +63,14 @@ SearchResult run_search(SearchStrategy& strategy, const SearchSpace& space, cons
       }
       int index = 0;
       while (taken.count(index)) ++index;
-      const PlanRequest request = strategy.plan(index, result.trials);
+      PlanRequest request;
+      try {
+        request = strategy.plan(index, result.trials);
+      } catch (...) {
+        if (!error) error = std::current_exception();
+        stop = true;
+        break;
+      }
       if (request.status == PlanRequest::Status::kDone) break;
       if (request.status == PlanRequest::Status::kWait) {
         if (running == 0) break;  // nothing can change the answer

@@ -37,7 +37,7 @@ PlanRequest SuccessiveHalving::plan(int index, const std::vector<TrialRecord>& f
     if (t.index >= before.first_index && t.index < before.first_index + before.trials) previous.push_back(t);
   }
   if (static_cast<int>(previous.size()) < before.trials) return PlanRequest::wait();
-  const TrialRecord& parent = ranked(previous).at(static_cast<size_t>(index - rung.first_index));
+  const TrialRecord parent = ranked(previous).at(static_cast<size_t>(index - rung.first_index));
   const int origin = parent.plan.origin >= 0 ? parent.plan.origin : parent.index;
   return PlanRequest::run({parent.plan.point, rung.epochs, static_cast<int>(k), parent.index, origin});
 }

@@ -1,0 +1,69 @@
+// A real (tiny) training trial: searched settings reach the model, and a trial's
+// result depends on (seed, index) alone, not on the worker or the worker count.
+
+#include "nnlab/search/training_trial.h"
+
+#include <gtest/gtest.h>
+
+#include "nnlab/data/mnist.h"
+#include "nnlab/search/random_search.h"
+#include "nnlab/search/search_runner.h"
+
+namespace nnlab {
+namespace {
+
+TEST(TrainingTrial, SearchedSettingsReachTheModel) {
+  const SearchSpace space =
+      SearchSpace::parse("hidden=10..20:int,depth=1..3:int,dropout=0..0.5,optimizer={sgd,adam},batch_size=8..64:int");
+  EXPECT_NO_THROW(check_searchable(space));
+  const TrainingSettings s = with_point({}, space, {12, 2, 0.25, 1, 32});
+  EXPECT_EQ(s.hidden, (std::vector<int64_t>{12, 12}));
+  EXPECT_EQ(s.optimizer, "adam");
+  EXPECT_EQ(s.batch_size, 32);
+  EXPECT_EQ(model_spec(s, 10), "linear:12,relu,dropout:0.250000,linear:12,relu,dropout:0.250000,linear:10");
+}
+
+TEST(TrainingTrial, RejectsWhatCannotBeSearched) {
+  EXPECT_THROW(check_searchable(SearchSpace::parse("colour=1..2")), std::invalid_argument);
+  EXPECT_THROW(check_searchable(SearchSpace::parse("optimizer={sgd,lion}")), std::invalid_argument);
+  EXPECT_THROW(check_searchable(SearchSpace::parse("dropout=0..1")), std::invalid_argument);
+  EXPECT_THROW(check_searchable(SearchSpace::parse("hidden=10..20")), std::invalid_argument);
+  EXPECT_THROW(check_searchable(SearchSpace::parse("lr={1,2}")), std::invalid_argument);
+}
+
+TEST(TrainingTrial, SameTrialSameResultWhateverTheWorkers) {
+  const TrainTest data = load_mnist(default_mnist_folder());
+  Rng rng(0);
+  const TrainValidation split = split_validation(data.train.slice(0, 300), 0.2, rng);
+  const SearchSpace space = SearchSpace::parse("lr=1e-3..1e-1:log,dropout=0..0.3");
+  TrainingSettings fixed;
+  fixed.hidden = {32, 32};
+  fixed.batch_size = 50;
+  auto run = [&](int workers) {
+    RandomSearch random(space, 5, 6, 3);
+    return run_search(random, space,
+                      [&](int index, const TrialPlan& plan) {
+                        return run_training_trial(with_point(fixed, space, plan.point), split.train, split.validation,
+                                                  plan.epochs, trial_seed(5, index));
+                      },
+                      {.workers = workers});
+  };
+  const SearchResult one = run(1);
+  const SearchResult two = run(2);
+  ASSERT_EQ(one.trials.size(), 6u);
+  ASSERT_EQ(two.trials.size(), 6u);
+  bool used_both = false;
+  for (size_t i = 0; i < 6; ++i) {
+    ASSERT_EQ(one.trials[i].val_accuracy.size(), 3u);
+    EXPECT_EQ(one.trials[i].val_accuracy, two.trials[i].val_accuracy) << "trial " << i;
+    EXPECT_EQ(one.trials[i].val_loss, two.trials[i].val_loss) << "trial " << i;
+    used_both |= two.trials[i].worker == 1;
+  }
+  EXPECT_TRUE(used_both);
+  double best = 0;
+  for (const auto& t : one.trials) best = std::max(best, t.score);
+  EXPECT_GT(best, 0.3);  // the best trial learns something in 3 epochs
+}
+
+}  // namespace
+}  // namespace nnlab
