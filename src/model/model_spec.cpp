@@ -6,11 +6,16 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "nnlab/layers/avg_pool2d.h"
 #include "nnlab/layers/batchnorm.h"
+#include "nnlab/layers/conv2d.h"
 #include "nnlab/layers/dropout.h"
+#include "nnlab/layers/flatten.h"
+#include "nnlab/layers/global_avg_pool.h"
 #include "nnlab/layers/identity.h"
 #include "nnlab/layers/layernorm.h"
 #include "nnlab/layers/linear.h"
+#include "nnlab/layers/max_pool2d.h"
 #include "nnlab/layers/relu.h"
 #include "nnlab/layers/sigmoid.h"
 #include "nnlab/layers/softmax.h"
@@ -166,6 +171,59 @@ LayerPtr<T> make_dropout(const LayerArgs& args, const Shape&) {
   return checked<T>(args, [&] { return std::make_unique<Dropout<T>>(p); });
 }
 
+// A whole number from the token, at least `minimum`; fails naming what it is.
+int64_t whole_number(const LayerArgs& args, const std::string& text, const std::string& what, int64_t minimum) {
+  size_t used = 0;
+  long long value = 0;
+  try {
+    value = std::stoll(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used == 0 || used != text.size() || value < minimum) {
+    args.fail(what + " '" + text + "' is not " + (minimum > 0 ? "a positive integer" : "an integer >= 0"));
+  }
+  return value;
+}
+
+int64_t whole_option(const LayerArgs& args, const std::string& key, int64_t fallback, int64_t minimum) {
+  const auto it = args.options.find(key);
+  return it == args.options.end() ? fallback : whole_number(args, it->second, key, minimum);
+}
+
+// conv:OUTxKHxKW or conv:OUTxK (square kernel) [:stride=S][:pad=P][:bias=false];
+// the input channels are those of the input sample C×H×W.
+template <typename T>
+LayerPtr<T> make_conv(const LayerArgs& args, const Shape& in) {
+  args.allow(1, {"stride", "pad", "bias"});
+  if (args.positional.empty()) args.fail("missing OUTxKHxKW (output channels x kernel height x kernel width)");
+  const std::vector<std::string> sizes = split(args.positional[0], 'x');
+  if (sizes.size() != 2 && sizes.size() != 3) args.fail("'" + args.positional[0] + "' is not OUTxKHxKW or OUTxK");
+  const int64_t out_channels = whole_number(args, sizes[0], "output channels", 1);
+  const int64_t kernel_h = whole_number(args, sizes[1], "kernel height", 1);
+  const int64_t kernel_w = sizes.size() == 3 ? whole_number(args, sizes[2], "kernel width", 1) : kernel_h;
+  const int64_t stride = whole_option(args, "stride", 1, 1);
+  const int64_t padding = whole_option(args, "pad", 0, 0);
+  if (in.rank() != 3) args.fail("Conv2d needs image input CxHxW, got " + in.str());
+  return std::make_unique<Conv2d<T>>(in[0], out_channels, kernel_h, kernel_w, stride, padding, args.flag("bias", true));
+}
+
+// maxpool:K and avgpool:K [:stride=S][:pad=P]; the stride defaults to K (windows side by side).
+template <typename T, template <typename> class Pool>
+Factory<T> pool() {
+  return [](const LayerArgs& args, const Shape&) -> LayerPtr<T> {
+    args.allow(1, {"stride", "pad"});
+    const int64_t kernel = args.positive(0, "kernel size");
+    const int64_t stride = whole_option(args, "stride", kernel, 1);
+    const int64_t padding = whole_option(args, "pad", 0, 0);
+    try {
+      return std::make_unique<Pool<T>>(kernel, stride, padding);
+    } catch (const std::invalid_argument& e) {
+      args.fail(e.what());
+    }
+  };
+}
+
 template <typename T>
 const std::map<std::string, Factory<T>>& factories() {
   static const std::map<std::string, Factory<T>> table = {
@@ -183,6 +241,11 @@ const std::map<std::string, Factory<T>>& factories() {
       {"batchnorm", make_batchnorm<T>},
       {"layernorm", make_layernorm<T>},
       {"dropout", make_dropout<T>},
+      {"conv", make_conv<T>},
+      {"maxpool", pool<T, MaxPool2d>()},
+      {"avgpool", pool<T, AvgPool2d>()},
+      {"gap", plain<T, GlobalAvgPool>()},
+      {"flatten", plain<T, Flatten>()},
   };
   return table;
 }
@@ -231,6 +294,36 @@ std::string mlp_spec(const std::vector<int64_t>& hidden, const std::string& acti
   std::string spec;
   for (int64_t h : hidden) spec += "linear:" + std::to_string(h) + "," + activation + ",";
   return spec + "linear:" + std::to_string(outputs);
+}
+
+namespace {
+// The networks of "Deep Learning from Scratch", ch. 7 and 8, for 1×28×28 images.
+const std::map<std::string, std::string>& presets() {
+  static const std::map<std::string, std::string> table = {
+      // SimpleConvNet: conv 30 filters 5×5 - relu - pool 2×2 - affine 100 - relu - affine 10.
+      {"simple-cnn", "conv:30x5x5,relu,maxpool:2,linear:100,relu,linear:10"},
+      // DeepConvNet (deep_convnet.py): 3×3 convolutions, the 4th padded by 2 so that the
+      // last pool leaves 64×4×4; dropout after both affine layers, as in the book.
+      {"deep-cnn",
+       "conv:16x3x3:pad=1,relu,conv:16x3x3:pad=1,relu,maxpool:2,"
+       "conv:32x3x3:pad=1,relu,conv:32x3x3:pad=2,relu,maxpool:2,"
+       "conv:64x3x3:pad=1,relu,conv:64x3x3:pad=1,relu,maxpool:2,"
+       "linear:50,relu,dropout:0.5,linear:10,dropout:0.5"},
+  };
+  return table;
+}
+}  // namespace
+
+bool is_preset(const std::string& name) { return presets().count(name) > 0; }
+
+std::string preset_spec(const std::string& name) {
+  const auto it = presets().find(name);
+  if (it == presets().end()) {
+    std::string known;
+    for (const auto& [key, spec] : presets()) known += (known.empty() ? "" : ", ") + key;
+    throw std::invalid_argument("unknown model preset '" + name + "' (known: " + known + ")");
+  }
+  return it->second;
 }
 
 const std::vector<std::string>& activation_names() {

@@ -8,6 +8,9 @@
 //   linear:OUT[:bias=false]      Linear with OUT outputs; its input size is inferred
 //   any layer with weights also takes init=NAME (an Initializer name): a per-layer initialiser
 //   relu | sigmoid | tanh | identity | step | softmax
+//   conv:OUTxKHxKW[:stride=S][:pad=P][:bias=false]   Conv2d (conv:OUTxK: square kernel); input C×H×W
+//   maxpool:K[:stride=S][:pad=P] | avgpool:K[:stride=S][:pad=P]   pooling; the stride defaults to K
+//   gap | flatten                GlobalAvgPool (C×H×W → C), Flatten (C×H×W → C·H·W)
 //
 // e.g. "linear:256,relu,linear:128,relu,linear:10". Every layer's input shape is
 // inferred from the one before it, starting at the model's input shape.
@@ -30,6 +33,11 @@ LayerPtr<T> make_layer(const std::string& token, const Shape& input_sample);
 
 // "linear:H1,ACT,linear:H2,ACT,...,linear:OUTPUTS": a multilayer perceptron.
 std::string mlp_spec(const std::vector<int64_t>& hidden, const std::string& activation, int64_t outputs);
+
+// Named models: "simple-cnn" (the textbook's SimpleConvNet) and "deep-cnn" (its DeepConvNet),
+// both for 1×28×28 images. preset_spec throws std::invalid_argument listing the known names.
+std::string preset_spec(const std::string& name);
+bool is_preset(const std::string& name);
 
 // The activation names the grammar knows.
 const std::vector<std::string>& activation_names();

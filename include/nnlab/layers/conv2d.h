@@ -1,0 +1,65 @@
+#pragma once
+// Conv2d: 2-D convolution (cross-correlation, as in PyTorch and the textbook).
+//   y[n, co, oh, ow] = b[co] + Σ_(ci, kh, kw) W[co, ci, kh, kw] · x[n, ci, oh·s − p + kh, ow·s − p + kw]
+//   W: Cout×Cin×KH×KW (PyTorch's layout), b: Cout; x is zero outside the image (padding p).
+//   Output size: OH = (H + 2p − KH)/s + 1, OW = (W + 2p − KW)/s + 1.
+// As matrix products, one sample at a time (col = im2col(x[n]), C·KH·KW × OH·OW):
+//   y[n]  = W · col + b               (W read as Cout × C·KH·KW)
+//   dW    = Σ_n dy[n] · colᵀ
+//   db    = Σ_n Σ_(oh, ow) dy[n]
+//   dx[n] = col2im(Wᵀ · dy[n])
+// Samples are spread over the OpenMP threads, each with its own column buffer;
+// inside that parallel region OpenBLAS runs single-threaded.
+
+#include "nnlab/kernels/im2col.h"
+#include "nnlab/layers/layer.h"
+
+namespace nnlab {
+
+template <typename T>
+class Conv2d final : public Layer<T> {
+ public:
+  Conv2d(int64_t in_channels, int64_t out_channels, int64_t kernel_h, int64_t kernel_w, int64_t stride = 1,
+         int64_t padding = 0, bool bias = true);
+
+  std::string type() const override { return "Conv2d"; }
+  std::string spec() const override;
+  Shape output_shape(const Shape& input_sample) const override;
+
+  const Tensor<T>& forward(const Tensor<T>& x) override;
+  const Tensor<T>& backward(const Tensor<T>& dy) override;
+  std::vector<Parameter<T>> parameters() override;
+  // fan_in = Cin·KH·KW, fan_out = Cout·KH·KW.
+  void initialize(const Initializer& init, Rng& rng) override;
+
+  int64_t in_channels() const { return in_channels_; }
+  int64_t out_channels() const { return out_channels_; }
+  int64_t kernel_h() const { return kernel_h_; }
+  int64_t kernel_w() const { return kernel_w_; }
+  int64_t stride() const { return stride_; }
+  int64_t padding() const { return padding_; }
+  bool has_bias() const { return has_bias_; }
+  Tensor<T>& weight() { return weight_; }
+  Tensor<T>& bias() { return bias_; }
+
+ private:
+  // The geometry for an input sample C×H×W; throws std::invalid_argument if the layer cannot take it.
+  ConvGeometry geometry(const Shape& input_sample) const;
+  // How many threads share the batch.
+  int thread_count(int64_t batch, const ConvGeometry& g) const;
+  // Sizes the per-thread scratch buffers for `threads` threads.
+  void reserve_scratch(int threads, const ConvGeometry& g);
+
+  int64_t in_channels_, out_channels_, kernel_h_, kernel_w_, stride_, padding_;
+  bool has_bias_;
+  Tensor<T> weight_, bias_, weight_grad_, bias_grad_;
+  const Tensor<T>* input_ = nullptr;
+  ConvGeometry geometry_;
+  Tensor<T> output_, input_grad_;
+  // One column matrix per thread: threads × (C·KH·KW) × (OH·OW).
+  Tensor<T> columns_;
+  // One partial dW and db per thread, summed after the parallel loop: threads × (Cout·C·KH·KW + Cout).
+  Tensor<T> partial_grads_;
+};
+
+}  // namespace nnlab

@@ -1,0 +1,34 @@
+#pragma once
+// MaxPool2d: the largest value in each K×K window of each channel.
+//   y[n, c, oh, ow] = max_(i, j < K) x[n, c, oh·s − p + i, ow·s − p + j]    (padding is −∞: never chosen)
+//   dx[n, c, argmax] += dy[n, c, oh, ow]    (the gradient flows only to the pixel that was chosen)
+// Ties go to the first maximum in the window, a NaN wins over any number: as in PyTorch.
+// The stride is usually the kernel size (non-overlapping windows).
+
+#include <cstdint>
+#include <vector>
+
+#include "nnlab/layers/pool2d.h"
+
+namespace nnlab {
+
+template <typename T>
+class MaxPool2d final : public Pool2d<T> {
+ public:
+  explicit MaxPool2d(int64_t kernel, int64_t stride, int64_t padding = 0);
+  explicit MaxPool2d(int64_t kernel) : MaxPool2d(kernel, kernel) {}
+
+  std::string type() const override { return "MaxPool2d"; }
+  std::string spec() const override { return this->pool_spec("maxpool"); }
+
+  const Tensor<T>& forward(const Tensor<T>& x) override;
+  const Tensor<T>& backward(const Tensor<T>& dy) override;
+
+ private:
+  Shape input_shape_;
+  Tensor<T> output_, input_grad_;
+  // For each output, the index of the chosen pixel in its channel plane (ih·W + iw).
+  std::vector<int32_t> argmax_;
+};
+
+}  // namespace nnlab

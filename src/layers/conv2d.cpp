@@ -1,0 +1,188 @@
+#include "nnlab/layers/conv2d.h"
+
+#include <omp.h>
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "nnlab/kernels/gemm.h"
+#include "nnlab/kernels/threads.h"
+
+namespace nnlab {
+
+template <typename T>
+Conv2d<T>::Conv2d(int64_t in_channels, int64_t out_channels, int64_t kernel_h, int64_t kernel_w, int64_t stride,
+                  int64_t padding, bool bias)
+    : in_channels_(in_channels),
+      out_channels_(out_channels),
+      kernel_h_(kernel_h),
+      kernel_w_(kernel_w),
+      stride_(stride),
+      padding_(padding),
+      has_bias_(bias) {
+  if (in_channels <= 0 || out_channels <= 0 || kernel_h <= 0 || kernel_w <= 0 || stride <= 0 || padding < 0) {
+    throw std::invalid_argument("Conv2d needs positive channels, kernel and stride and a padding >= 0, got in " +
+                                std::to_string(in_channels) + ", out " + std::to_string(out_channels) + ", kernel " +
+                                std::to_string(kernel_h) + "x" + std::to_string(kernel_w) + ", stride " +
+                                std::to_string(stride) + ", padding " + std::to_string(padding));
+  }
+  weight_ = Tensor<T>(Shape{out_channels, in_channels, kernel_h, kernel_w});
+  weight_grad_ = Tensor<T>(weight_.shape());
+  bias_ = Tensor<T>(Shape{bias ? out_channels : 0});
+  bias_grad_ = Tensor<T>(bias_.shape());
+}
+
+template <typename T>
+std::string Conv2d<T>::spec() const {
+  std::string s =
+      "conv:" + std::to_string(out_channels_) + "x" + std::to_string(kernel_h_) + "x" + std::to_string(kernel_w_);
+  if (stride_ != 1) s += ":stride=" + std::to_string(stride_);
+  if (padding_ != 0) s += ":pad=" + std::to_string(padding_);
+  if (!has_bias_) s += ":bias=false";
+  return s;
+}
+
+template <typename T>
+ConvGeometry Conv2d<T>::geometry(const Shape& input_sample) const {
+  if (input_sample.rank() != 3) {
+    throw std::invalid_argument("Conv2d expects image samples CxHxW, got " + input_sample.str());
+  }
+  if (input_sample[0] != in_channels_) {
+    throw std::invalid_argument("Conv2d expects " + std::to_string(in_channels_) + " input channels, got " +
+                                input_sample.str());
+  }
+  const ConvGeometry g{in_channels_, input_sample[1], input_sample[2], kernel_h_, kernel_w_, stride_, padding_};
+  if (!g.fits()) {
+    throw std::invalid_argument("Conv2d input " + input_sample.str() + " is smaller than its kernel " +
+                                std::to_string(kernel_h_) + "x" + std::to_string(kernel_w_) + " (padding " +
+                                std::to_string(padding_) + ")");
+  }
+  return g;
+}
+
+template <typename T>
+Shape Conv2d<T>::output_shape(const Shape& input_sample) const {
+  const ConvGeometry g = geometry(input_sample);
+  return Shape{out_channels_, g.out_height(), g.out_width()};
+}
+
+template <typename T>
+int Conv2d<T>::thread_count(int64_t batch, const ConvGeometry& g) const {
+  // A thread per sample at most; tiny convolutions (a gradient check's) stay on one thread,
+  // where starting the team would cost more than the work.
+  const int64_t multiply_adds = batch * out_channels_ * g.col_rows() * g.col_cols();
+  if (multiply_adds < kParallelThreshold * 8) return 1;
+  return static_cast<int>(std::clamp<int64_t>(batch, 1, num_threads()));
+}
+
+template <typename T>
+void Conv2d<T>::reserve_scratch(int threads, const ConvGeometry& g) {
+  // resize allocates only when the buffer grows: never again for the same batch and image size.
+  columns_.resize(Shape{threads, g.col_rows(), g.col_cols()});
+  partial_grads_.resize(Shape{threads, weight_.size() + bias_.size()});
+}
+
+template <typename T>
+const Tensor<T>& Conv2d<T>::forward(const Tensor<T>& x) {
+  if (x.rank() != 4) throw std::invalid_argument("Conv2d expects input NxCxHxW, got " + x.shape().str());
+  geometry_ = geometry(x.shape().sample_shape());
+  const ConvGeometry& g = geometry_;
+  input_ = &x;
+  const int64_t n = x.rows(), rows = g.col_rows(), cols = g.col_cols();
+  output_.resize(Shape{n, out_channels_, g.out_height(), g.out_width()});
+  const int threads = thread_count(n, g);
+  reserve_scratch(threads, g);
+
+#pragma omp parallel num_threads(threads)
+  {
+    T* col = columns_.row(omp_get_thread_num());
+#pragma omp for schedule(static)
+    for (int64_t i = 0; i < n; ++i) {
+      im2col(x.row(i), g, col);
+      // y[i] = W · col + b   (Cout × C·KH·KW) · (C·KH·KW × OH·OW)
+      T* y = output_.row(i);
+      if (has_bias_) {
+        for (int64_t co = 0; co < out_channels_; ++co) std::fill(y + co * cols, y + (co + 1) * cols, bias_[co]);
+      }
+      gemm(Transpose::kNo, Transpose::kNo, out_channels_, cols, rows, T(1), weight_.data(), col,
+           has_bias_ ? T(1) : T(0), y);
+    }
+  }
+  return output_;
+}
+
+template <typename T>
+const Tensor<T>& Conv2d<T>::backward(const Tensor<T>& dy) {
+  if (input_ == nullptr) throw std::logic_error("Conv2d::backward called before forward");
+  if (dy.shape() != output_.shape()) {
+    throw std::invalid_argument("Conv2d backward expects gradient " + output_.shape().str() + ", got " +
+                                dy.shape().str());
+  }
+  const Tensor<T>& x = *input_;
+  const ConvGeometry& g = geometry_;
+  const int64_t n = x.rows(), rows = g.col_rows(), cols = g.col_cols();
+  const int64_t weight_size = weight_.size();
+  const bool input_grad = this->needs_input_grad();
+  if (input_grad) input_grad_.resize(x.shape());
+  const int threads = thread_count(n, g);
+  reserve_scratch(threads, g);
+
+#pragma omp parallel num_threads(threads)
+  {
+    const int thread = omp_get_thread_num();
+    T* col = columns_.row(thread);
+    T* dW = partial_grads_.row(thread);
+    T* db = dW + weight_size;
+    std::fill(dW, dW + partial_grads_.row_size(), T(0));
+#pragma omp for schedule(static)
+    for (int64_t i = 0; i < n; ++i) {
+      const T* g_i = dy.row(i);
+      // The columns are recomputed rather than kept from forward: a small im2col
+      // costs less than storing and re-reading the whole batch's columns.
+      im2col(x.row(i), g, col);
+      // dW += dy[i] · colᵀ   (Cout × OH·OW) · (OH·OW × C·KH·KW)
+      gemm(Transpose::kNo, Transpose::kYes, out_channels_, rows, cols, T(1), g_i, col, T(1), dW);
+      if (has_bias_) {
+        for (int64_t co = 0; co < out_channels_; ++co) {
+          T sum = T(0);
+          const T* plane = g_i + co * cols;
+#pragma omp simd reduction(+ : sum)
+          for (int64_t j = 0; j < cols; ++j) sum += plane[j];
+          db[co] += sum;
+        }
+      }
+      if (input_grad) {
+        // dcol = Wᵀ · dy[i]   (C·KH·KW × Cout) · (Cout × OH·OW), into the same buffer; dx[i] = col2im(dcol)
+        gemm(Transpose::kYes, Transpose::kNo, rows, cols, out_channels_, T(1), weight_.data(), g_i, T(0), col);
+        col2im(col, g, input_grad_.row(i));
+      }
+    }
+  }
+  // Sum the threads' partial gradients, in thread order (deterministic for a given thread count).
+  std::copy(partial_grads_.row(0), partial_grads_.row(0) + weight_size, weight_grad_.data());
+  std::copy(partial_grads_.row(0) + weight_size, partial_grads_.row(0) + weight_size + bias_.size(), bias_grad_.data());
+  for (int t = 1; t < threads; ++t) {
+    const T* partial = partial_grads_.row(t);
+    for (int64_t j = 0; j < weight_size; ++j) weight_grad_[j] += partial[j];
+    for (int64_t j = 0; j < bias_.size(); ++j) bias_grad_[j] += partial[weight_size + j];
+  }
+  return input_grad_;
+}
+
+template <typename T>
+std::vector<Parameter<T>> Conv2d<T>::parameters() {
+  std::vector<Parameter<T>> params{{"weight", &weight_, &weight_grad_, true}};
+  if (has_bias_) params.push_back({"bias", &bias_, &bias_grad_, false});
+  return params;
+}
+
+template <typename T>
+void Conv2d<T>::initialize(const Initializer& init, Rng& rng) {
+  init.fill(weight_, in_channels_ * kernel_h_ * kernel_w_, out_channels_ * kernel_h_ * kernel_w_, rng);
+  bias_.fill(T(0));
+}
+
+template class Conv2d<float>;
+template class Conv2d<double>;
+
+}  // namespace nnlab

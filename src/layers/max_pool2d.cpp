@@ -1,0 +1,131 @@
+#include "nnlab/layers/max_pool2d.h"
+
+#include <algorithm>
+#include <limits>
+
+#include "nnlab/kernels/threads.h"
+
+namespace nnlab {
+
+template <typename T>
+MaxPool2d<T>::MaxPool2d(int64_t kernel, int64_t stride, int64_t padding)
+    : Pool2d<T>("MaxPool2d", kernel, stride, padding) {}
+
+namespace {
+
+// Window (oh, ow) clipped to rows [h0, h1) and columns [w0, w1) of the plane: its largest pixel and
+// that pixel's index. Pixels are visited in row-major order and the first maximum wins; a NaN wins
+// over any number (v != v: NaN), as in PyTorch. The −∞ padding is left out, so it never wins.
+// Written without branches: on real data the comparison is unpredictable.
+template <typename T>
+inline void window_max(const T* plane, int32_t width, int32_t h0, int32_t h1, int32_t w0, int32_t w1, T& max,
+                       int32_t& argmax) {
+  T best = -std::numeric_limits<T>::infinity();
+  int32_t where = h0 * width + w0;  // PyTorch's index for a window of −∞
+  for (int32_t ih = h0; ih < h1; ++ih) {
+    for (int32_t iw = w0; iw < w1; ++iw) {
+      const T v = plane[ih * width + iw];
+      const bool take = (v > best) | (v != v);
+      best = take ? v : best;
+      where = take ? ih * width + iw : where;
+    }
+  }
+  max = best;
+  argmax = where;
+}
+
+// One plane. With the kernel K and stride S known at compile time (K, S > 0), the windows that lie
+// wholly inside the image are computed a vector of neighbouring windows at a time: the loops over
+// the window unroll, and the compiler vectorises across the row. K = S = 0: any size, one window at a time.
+template <typename T, int K, int S>
+void max_pool_plane(const T* in, T* y, int32_t* arg, const PoolPlane z) {
+  // Locals, not members of z: stores through y and arg could otherwise alias them for the compiler.
+  const int32_t in_w = z.in_w, out_w = z.out_w, p = z.padding;
+  const int32_t inner_begin = z.inner_begin(), inner_end = z.inner_end();
+  for (int32_t oh = 0; oh < z.out_h; ++oh, y += out_w, arg += out_w) {
+    const int32_t h0 = z.h0(oh), h1 = z.h1(oh);
+    const auto clipped = [&](int32_t ow) { window_max(in, in_w, h0, h1, z.w0(ow), z.w1(ow), y[ow], arg[ow]); };
+    int32_t ow = 0;
+    if (K > 0 && h1 - h0 == K) {
+      for (; ow < inner_begin; ++ow) clipped(ow);
+      const T* top = in + h0 * in_w;
+#pragma omp simd simdlen(8)
+      for (int32_t o = inner_begin; o < inner_end; ++o) {
+        const int32_t w0 = o * S - p;
+        T best = -std::numeric_limits<T>::infinity();
+        int32_t where = w0;  // relative to the window's top row
+        for (int32_t i = 0; i < K; ++i) {
+          for (int32_t j = 0; j < K; ++j) {
+            const T v = top[i * in_w + w0 + j];
+            const bool take = (v > best) | (v != v);
+            best = take ? v : best;
+            where = take ? i * in_w + w0 + j : where;
+          }
+        }
+        y[o] = best;
+        arg[o] = h0 * in_w + where;
+      }
+      ow = std::max(inner_begin, inner_end);
+    }
+    for (; ow < out_w; ++ow) clipped(ow);
+  }
+}
+
+}  // namespace
+
+template <typename T>
+const Tensor<T>& MaxPool2d<T>::forward(const Tensor<T>& x) {
+  const ConvGeometry g = this->batch_geometry(x);
+  const PoolPlane z = this->plane_sizes(g);
+  // The usual windows get a vectorised kernel; the others the general one.
+  auto pool_plane = max_pool_plane<T, 0, 0>;
+  if (z.kernel == 2 && z.stride == 2) pool_plane = max_pool_plane<T, 2, 2>;
+  if (z.kernel == 3 && z.stride == 2) pool_plane = max_pool_plane<T, 3, 2>;
+  if (z.kernel == 3 && z.stride == 3) pool_plane = max_pool_plane<T, 3, 3>;
+  if (z.kernel == 3 && z.stride == 1) pool_plane = max_pool_plane<T, 3, 1>;
+  input_shape_ = x.shape();
+  output_.resize(Shape{x.rows(), g.channels, z.out_h, z.out_w});
+  argmax_.resize(static_cast<size_t>(output_.size()));
+  const int64_t planes = x.rows() * g.channels, plane_in = g.height * g.width, plane_out = g.col_cols();
+  const T* in_data = x.data();
+  T* out_data = output_.data();
+  int32_t* arg_data = argmax_.data();
+
+#pragma omp parallel for schedule(static) if (x.size() > kParallelThreshold)
+  for (int64_t plane = 0; plane < planes; ++plane) {
+    pool_plane(in_data + plane * plane_in, out_data + plane * plane_out, arg_data + plane * plane_out, z);
+  }
+  return output_;
+}
+
+template <typename T>
+const Tensor<T>& MaxPool2d<T>::backward(const Tensor<T>& dy) {
+  if (dy.shape() != output_.shape()) {
+    throw std::invalid_argument("MaxPool2d backward expects gradient " + output_.shape().str() + ", got " +
+                                dy.shape().str());
+  }
+  if (!this->needs_input_grad()) return input_grad_;
+  input_grad_.resize(input_shape_);
+  const int64_t plane_in = input_shape_[2] * input_shape_[3];
+  const int64_t plane_out = output_.dim(2) * output_.dim(3);
+  const int64_t planes = output_.dim(0) * output_.dim(1);
+  const T* g = dy.data();
+  const int32_t* arg_data = argmax_.data();
+  T* dx_data = input_grad_.data();
+
+#pragma omp parallel for schedule(static) if (input_grad_.size() > kParallelThreshold)
+  for (int64_t plane = 0; plane < planes; ++plane) {
+    T* dx = dx_data + plane * plane_in;
+    std::fill(dx, dx + plane_in, T(0));
+    const T* g_plane = g + plane * plane_out;
+    const int32_t* arg = arg_data + plane * plane_out;
+    // Overlapping windows (stride < K) may choose the same pixel: their gradients add up.
+    for (int64_t o = 0; o < plane_out; ++o) dx[arg[o]] += g_plane[o];
+  }
+  return input_grad_;
+}
+
+template class MaxPool2d<float>;
+template class MaxPool2d<double>;
+
+}  // namespace nnlab
