@@ -33,6 +33,7 @@ struct SearchSettings {
   std::string strategy = "random";
   int trials = 100;
   double minutes = 0;
+  double target = NAN;
   int workers = 2;
   int threads = 0;
   TrainingSettings fixed{};
@@ -234,6 +235,7 @@ int run_search_command(SearchSettings s) {
   options.workers = s.workers;
   options.threads_per_worker = std::max(1, threads / s.workers);
   options.minutes = s.minutes;
+  options.target = s.target;
   options.results_path = s.out + "/trials.jsonl";
   options.header = header_json(s, space, data.description);
   options.on_trial = [&](const TrialRecord& t) {
@@ -315,6 +317,7 @@ Run add_search(CLI::App& app) {
       ->check(positive_integer())
       ->capture_default_str();
   app.add_option("--minutes", s->minutes, "Start no new trial after this many minutes (0: no limit)");
+  app.add_option("--target", s->target, "Start no new trial once one reaches this validation accuracy");
   app.add_option("--workers", s->workers, "Trials trained at once")->check(positive_integer())->capture_default_str();
   app.add_option("--threads", s->threads, "Threads in all, shared by the workers (default: all cores)")
       ->check(positive_integer());

@@ -52,6 +52,7 @@ SearchResult run_search(SearchStrategy& strategy, const SearchSpace& space, cons
   int running = 0;
   bool stop = false;
   std::exception_ptr error;
+  for (const auto& t : result.trials) stop |= t.score >= options.target;
 
   auto work = [&](int worker) {
     omp_set_num_threads(options.threads_per_worker);
@@ -97,6 +98,7 @@ SearchResult run_search(SearchStrategy& strategy, const SearchSpace& space, cons
       lock.lock();
       --running;
       result.trials.push_back(record);
+      stop |= record.score >= options.target;
       try {
         if (!options.results_path.empty()) append_json_line(options.results_path, record.to_json(space));
         if (options.on_trial) options.on_trial(record);

@@ -9,6 +9,7 @@
 // use 2 cores, not 2 × all of them. A trial's randomness comes from
 // trial_seed(seed, index) alone, so it gives the same result on any worker.
 
+#include <cmath>
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -21,7 +22,10 @@ namespace nnlab {
 struct SearchOptions {
   int workers = 1;
   int threads_per_worker = 1;
-  double minutes = 0;          // no new trial starts after this long (0: no limit)
+  double minutes = 0;  // no new trial starts after this long (0: no limit)
+  // No new trial starts once one has scored at least this (NaN: no target), e.g. to
+  // count the trials a strategy needs to reach a given accuracy.
+  double target = NAN;
   std::string results_path{};  // JSON lines; empty: keep nothing on disk (no resume)
   nlohmann::json header{};     // what is searched, written first; a resumed file must match it
   // Called (under the runner's lock) as each trial finishes, e.g. to print progress.
