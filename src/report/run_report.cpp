@@ -153,7 +153,7 @@ Grid activation_histogram_grid(const diagnostics::Monitor& monitor) {
   grid.cols = static_cast<int>(std::min<size_t>(layers.size(), 3));
   grid.cols = std::max(grid.cols, 1);
   for (size_t layer : layers) {
-    Histogram panel{.title = layer_name(monitor, layer), .x_label = "activation"};
+    Histogram panel{.title = layer_name(monitor, layer), .x_label = "activation", .y_label = "share"};
     panel.fractions = true;
     for (const auto& h : monitor.histograms()) {
       if (h.layer != layer) continue;
