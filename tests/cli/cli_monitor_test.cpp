@@ -1,0 +1,123 @@
+// nnlab train --monitor and report.html as a user gets them: the files in the output folder.
+
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+namespace nnlab::test {
+
+namespace {
+
+struct Result {
+  int code = -1;
+  std::string out;
+  std::string err;
+};
+
+std::string slurp(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+int count(const std::string& text, const std::string& what) {
+  int n = 0;
+  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+  return n;
+}
+
+class CliMonitor : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() / ("nnlab_cli_monitor_" + std::to_string(::getpid()) + "_" +
+                                                     ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  Result run(const std::string& args) {
+    const auto out = dir_ / "stdout.txt";
+    const auto err = dir_ / "stderr.txt";
+    const std::string command = std::string(NNLAB_CLI) + " " + args + " >" + out.string() + " 2>" + err.string();
+    const int status = std::system(command.c_str());
+    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(out), slurp(err)};
+  }
+
+  std::filesystem::path dir_;
+};
+
+}  // namespace
+
+TEST_F(CliMonitor, WritesStatisticsChartsAndReport) {
+  const auto out = dir_ / "run";
+  const Result r =
+      run("train --hidden 32,32 --epochs 1 --batch-size 100 --threads 1 --progress quiet --monitor "
+          "--monitor-every 5 --out " +
+          out.string());
+  ASSERT_EQ(r.code, 0) << r.err;
+  const std::string layers = slurp(out / "monitor_layers.csv");
+  EXPECT_EQ(layers.rfind("step,layer,type,activation_mean,activation_std,dead_fraction", 0), 0u) << layers;
+  EXPECT_NE(layers.find(",ReLU,"), std::string::npos);
+  EXPECT_EQ(slurp(out / "monitor_parameters.csv").rfind("step,parameter,layer,grad_norm", 0), 0u);
+  EXPECT_NE(slurp(out / "monitor_parameters.csv").find("0.weight"), std::string::npos);
+  EXPECT_GT(count(slurp(out / "monitor_histograms.csv"), "\n"), 40);
+  EXPECT_TRUE(std::filesystem::exists(out / "monitor_warnings.csv"));
+  for (const char* chart : {"monitor_activation_mean.svg", "monitor_activation_std.svg", "monitor_gradient_norm.svg",
+                            "monitor_update_ratio.svg", "monitor_histograms.svg"}) {
+    const std::string svg = slurp(out / chart);
+    EXPECT_EQ(svg.rfind("<svg", 0), 0u) << chart;
+    EXPECT_NE(svg.find("<path"), std::string::npos) << chart;
+  }
+  const std::string html = slurp(out / "report.html");
+  // Learning curves (3) and the monitor's charts (5), all inline; nothing fetched from elsewhere.
+  EXPECT_EQ(count(html, "<svg"), 8);
+  EXPECT_EQ(count(html, "<script"), 0);
+  EXPECT_EQ(count(html, "http://"), count(html, "http://www.w3.org/"));
+  EXPECT_EQ(count(html, "https://"), 0);
+  EXPECT_NE(html.find("test accuracy"), std::string::npos);
+  EXPECT_NE(html.find("Inside the network"), std::string::npos);
+  EXPECT_NE(r.out.find("report.html"), std::string::npos) << r.out;
+}
+
+TEST_F(CliMonitor, EveryRunWritesReportWithoutMonitor) {
+  const auto out = dir_ / "run";
+  const Result r = run("train --hidden 16 --iterations 20 --threads 1 --progress quiet --out " + out.string());
+  ASSERT_EQ(r.code, 0) << r.err;
+  const std::string html = slurp(out / "report.html");
+  EXPECT_EQ(count(html, "<svg"), 3);
+  EXPECT_EQ(html.find("Inside the network"), std::string::npos);
+  EXPECT_FALSE(std::filesystem::exists(out / "monitor_layers.csv"));
+}
+
+TEST_F(CliMonitor, DeepSigmoidWithStdOneWarnsOfVanishingGradients) {
+  const auto out = dir_ / "run";
+  const Result r =
+      run("train --hidden 100,100,100,100,100,100,100,100,100 --activation sigmoid --init normal:1 "
+          "--iterations 60 --threads 1 --progress quiet --monitor --monitor-every 5 --out " +
+          out.string());
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(count(r.err, "warning: vanishing gradients"), 1) << r.err;
+  EXPECT_NE(slurp(out / "monitor_warnings.csv").find("vanishing_gradients"), std::string::npos);
+  EXPECT_NE(slurp(out / "report.html").find("vanishing gradients"), std::string::npos);
+}
+
+TEST_F(CliMonitor, DivergedRunStopsWithAdviceAndStillWritesReport) {
+  const auto out = dir_ / "run";
+  const Result r =
+      run("train --optimizer sgd --lr 10 --epochs 1 --threads 1 --progress quiet --monitor --out " + out.string());
+  EXPECT_NE(r.code, 0);
+  EXPECT_NE(r.err.find("training diverged at step"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("(epoch 1)"), std::string::npos) << r.err;
+  const std::string html = slurp(out / "report.html");
+  EXPECT_NE(html.find("training diverged at step"), std::string::npos);
+}
+
+}  // namespace nnlab::test
