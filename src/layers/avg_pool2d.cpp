@@ -101,10 +101,9 @@ const Tensor<T>& AvgPool2d<T>::forward(const Tensor<T>& x) {
   const T* in_data = x.data();
   T* out_data = output_.data();
 
-#pragma omp parallel for schedule(static) if (x.size() > kParallelThreshold)
-  for (int64_t plane = 0; plane < planes; ++plane) {
+  for_each_plane(planes, x.size(), [&](int64_t plane) {
     pool_plane(in_data + plane * plane_in, out_data + plane * plane_out, z, scale);
-  }
+  });
   return output_;
 }
 
@@ -126,10 +125,9 @@ const Tensor<T>& AvgPool2d<T>::backward(const Tensor<T>& dy) {
   const T* g_data = dy.data();
   T* dx_data = input_grad_.data();
 
-#pragma omp parallel for schedule(static) if (input_grad_.size() > kParallelThreshold)
-  for (int64_t plane = 0; plane < planes; ++plane) {
+  for_each_plane(planes, input_grad_.size(), [&](int64_t plane) {
     plane_backward(g_data + plane * plane_out, dx_data + plane * plane_in, z, scale);
-  }
+  });
   return input_grad_;
 }
 

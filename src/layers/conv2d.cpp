@@ -1,7 +1,5 @@
 #include "nnlab/layers/conv2d.h"
 
-#include <omp.h>
-
 #include <algorithm>
 #include <stdexcept>
 
@@ -79,7 +77,7 @@ template <typename T>
 void Conv2d<T>::reserve_scratch(int threads, const ConvGeometry& g) {
   // resize allocates only when the buffer grows: never again for the same batch and image size.
   columns_.resize(Shape{threads, g.col_rows(), g.col_cols()});
-  partial_grads_.resize(Shape{threads, weight_.size() + bias_.size()});
+  chunk_grads_.resize(Shape{kGradientChunks, weight_.size() + bias_.size()});
 }
 
 template <typename T>
@@ -93,11 +91,10 @@ const Tensor<T>& Conv2d<T>::forward(const Tensor<T>& x) {
   const int threads = thread_count(n, g);
   reserve_scratch(threads, g);
 
-#pragma omp parallel num_threads(threads)
-  {
-    T* col = columns_.row(omp_get_thread_num());
-#pragma omp for schedule(static)
-    for (int64_t i = 0; i < n; ++i) {
+  // Each part of the batch on its own thread, with its own column buffer.
+  run_parallel(threads, [&](int part, int parts) {
+    T* col = columns_.row(part);
+    for (int64_t i = n * part / parts; i < n * (part + 1) / parts; ++i) {
       im2col(x.row(i), g, col);
       // y[i] = W · col + b   (Cout × C·KH·KW) · (C·KH·KW × OH·OW)
       T* y = output_.row(i);
@@ -107,7 +104,7 @@ const Tensor<T>& Conv2d<T>::forward(const Tensor<T>& x) {
       gemm(Transpose::kNo, Transpose::kNo, out_channels_, cols, rows, T(1), weight_.data(), col,
            has_bias_ ? T(1) : T(0), y);
     }
-  }
+  });
   return output_;
 }
 
@@ -121,50 +118,49 @@ const Tensor<T>& Conv2d<T>::backward(const Tensor<T>& dy) {
   const Tensor<T>& x = *input_;
   const ConvGeometry& g = geometry_;
   const int64_t n = x.rows(), rows = g.col_rows(), cols = g.col_cols();
-  const int64_t weight_size = weight_.size();
+  const int64_t weight_size = weight_.size(), bias_size = bias_.size();
   const bool input_grad = this->needs_input_grad();
   if (input_grad) input_grad_.resize(x.shape());
   const int threads = thread_count(n, g);
   reserve_scratch(threads, g);
 
-#pragma omp parallel num_threads(threads)
-  {
-    const int thread = omp_get_thread_num();
-    T* col = columns_.row(thread);
-    T* dW = partial_grads_.row(thread);
-    T* db = dW + weight_size;
-    std::fill(dW, dW + partial_grads_.row_size(), T(0));
-#pragma omp for schedule(static)
-    for (int64_t i = 0; i < n; ++i) {
-      const T* g_i = dy.row(i);
-      // The columns are recomputed rather than kept from forward: a small im2col
-      // costs less than storing and re-reading the whole batch's columns.
-      im2col(x.row(i), g, col);
-      // dW += dy[i] · colᵀ   (Cout × OH·OW) · (OH·OW × C·KH·KW)
-      gemm(Transpose::kNo, Transpose::kYes, out_channels_, rows, cols, T(1), g_i, col, T(1), dW);
-      if (has_bias_) {
-        for (int64_t co = 0; co < out_channels_; ++co) {
+  // dW and db are summed over the batch in kGradientChunks fixed chunks of samples, each chunk in
+  // sample order, then the chunks in chunk order: the same sums, to the last bit, whatever the
+  // number of threads that shared the chunks.
+  run_parallel(threads, [&](int part, int parts) {
+    T* col = columns_.row(part);
+    for (int64_t chunk = kGradientChunks * part / parts; chunk < kGradientChunks * (part + 1) / parts; ++chunk) {
+      T* dW = chunk_grads_.row(chunk);
+      T* db = dW + weight_size;
+      std::fill(dW, dW + weight_size + bias_size, T(0));
+      for (int64_t i = n * chunk / kGradientChunks; i < n * (chunk + 1) / kGradientChunks; ++i) {
+        const T* g_i = dy.row(i);
+        // The columns are recomputed rather than kept from forward: a small im2col costs
+        // less than storing and re-reading the whole batch's columns.
+        im2col(x.row(i), g, col);
+        // dW += dy[i] · colᵀ   (Cout × OH·OW) · (OH·OW × C·KH·KW)
+        gemm(Transpose::kNo, Transpose::kYes, out_channels_, rows, cols, T(1), g_i, col, T(1), dW);
+        for (int64_t co = 0; co < bias_size; ++co) {
           T sum = T(0);
           const T* plane = g_i + co * cols;
 #pragma omp simd reduction(+ : sum)
           for (int64_t j = 0; j < cols; ++j) sum += plane[j];
           db[co] += sum;
         }
-      }
-      if (input_grad) {
-        // dcol = Wᵀ · dy[i]   (C·KH·KW × Cout) · (Cout × OH·OW), into the same buffer; dx[i] = col2im(dcol)
-        gemm(Transpose::kYes, Transpose::kNo, rows, cols, out_channels_, T(1), weight_.data(), g_i, T(0), col);
-        col2im(col, g, input_grad_.row(i));
+        if (input_grad) {
+          // dcol = Wᵀ · dy[i]   (C·KH·KW × Cout) · (Cout × OH·OW), into the same buffer; dx[i] = col2im(dcol)
+          gemm(Transpose::kYes, Transpose::kNo, rows, cols, out_channels_, T(1), weight_.data(), g_i, T(0), col);
+          col2im(col, g, input_grad_.row(i));
+        }
       }
     }
-  }
-  // Sum the threads' partial gradients, in thread order (deterministic for a given thread count).
-  std::copy(partial_grads_.row(0), partial_grads_.row(0) + weight_size, weight_grad_.data());
-  std::copy(partial_grads_.row(0) + weight_size, partial_grads_.row(0) + weight_size + bias_.size(), bias_grad_.data());
-  for (int t = 1; t < threads; ++t) {
-    const T* partial = partial_grads_.row(t);
+  });
+  std::copy(chunk_grads_.row(0), chunk_grads_.row(0) + weight_size, weight_grad_.data());
+  std::copy(chunk_grads_.row(0) + weight_size, chunk_grads_.row(0) + weight_size + bias_size, bias_grad_.data());
+  for (int64_t chunk = 1; chunk < kGradientChunks; ++chunk) {
+    const T* partial = chunk_grads_.row(chunk);
     for (int64_t j = 0; j < weight_size; ++j) weight_grad_[j] += partial[j];
-    for (int64_t j = 0; j < bias_.size(); ++j) bias_grad_[j] += partial[weight_size + j];
+    for (int64_t j = 0; j < bias_size; ++j) bias_grad_[j] += partial[weight_size + j];
   }
   return input_grad_;
 }

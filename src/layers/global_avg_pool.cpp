@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <stdexcept>
 
-#include "nnlab/kernels/threads.h"
+#include "nnlab/layers/pool2d.h"
 
 namespace nnlab {
 
@@ -24,14 +24,13 @@ const Tensor<T>& GlobalAvgPool<T>::forward(const Tensor<T>& x) {
   const T scale = T(1) / static_cast<T>(area);
   const T* in = x.data();
   T* y = output_.data();
-#pragma omp parallel for schedule(static) if (x.size() > kParallelThreshold)
-  for (int64_t plane = 0; plane < planes; ++plane) {
+  for_each_plane(planes, x.size(), [&](int64_t plane) {
     const T* values = in + plane * area;
     T sum = T(0);
 #pragma omp simd reduction(+ : sum)
     for (int64_t i = 0; i < area; ++i) sum += values[i];
     y[plane] = sum * scale;
-  }
+  });
   return output_;
 }
 
@@ -47,10 +46,8 @@ const Tensor<T>& GlobalAvgPool<T>::backward(const Tensor<T>& dy) {
   const T scale = T(1) / static_cast<T>(area);
   const T* g = dy.data();
   T* dx = input_grad_.data();
-#pragma omp parallel for schedule(static) if (input_grad_.size() > kParallelThreshold)
-  for (int64_t plane = 0; plane < planes; ++plane) {
-    std::fill(dx + plane * area, dx + (plane + 1) * area, g[plane] * scale);
-  }
+  for_each_plane(planes, input_grad_.size(),
+                 [&](int64_t plane) { std::fill(dx + plane * area, dx + (plane + 1) * area, g[plane] * scale); });
   return input_grad_;
 }
 

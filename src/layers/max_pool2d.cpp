@@ -91,10 +91,9 @@ const Tensor<T>& MaxPool2d<T>::forward(const Tensor<T>& x) {
   T* out_data = output_.data();
   int32_t* arg_data = argmax_.data();
 
-#pragma omp parallel for schedule(static) if (x.size() > kParallelThreshold)
-  for (int64_t plane = 0; plane < planes; ++plane) {
+  for_each_plane(planes, x.size(), [&](int64_t plane) {
     pool_plane(in_data + plane * plane_in, out_data + plane * plane_out, arg_data + plane * plane_out, z);
-  }
+  });
   return output_;
 }
 
@@ -113,15 +112,14 @@ const Tensor<T>& MaxPool2d<T>::backward(const Tensor<T>& dy) {
   const int32_t* arg_data = argmax_.data();
   T* dx_data = input_grad_.data();
 
-#pragma omp parallel for schedule(static) if (input_grad_.size() > kParallelThreshold)
-  for (int64_t plane = 0; plane < planes; ++plane) {
+  for_each_plane(planes, input_grad_.size(), [&](int64_t plane) {
     T* dx = dx_data + plane * plane_in;
     std::fill(dx, dx + plane_in, T(0));
     const T* g_plane = g + plane * plane_out;
     const int32_t* arg = arg_data + plane * plane_out;
     // Overlapping windows (stride < K) may choose the same pixel: their gradients add up.
     for (int64_t o = 0; o < plane_out; ++o) dx[arg[o]] += g_plane[o];
-  }
+  });
   return input_grad_;
 }
 

@@ -8,7 +8,7 @@
 //   dW    = Σ_n dy[n] · colᵀ
 //   db    = Σ_n Σ_(oh, ow) dy[n]
 //   dx[n] = col2im(Wᵀ · dy[n])
-// Samples are spread over the OpenMP threads, each with its own column buffer;
+// Samples are spread over the threads (run_parallel), each with its own column buffer;
 // inside that parallel region OpenBLAS runs single-threaded.
 
 #include "nnlab/kernels/im2col.h"
@@ -58,8 +58,10 @@ class Conv2d final : public Layer<T> {
   Tensor<T> output_, input_grad_;
   // One column matrix per thread: threads × (C·KH·KW) × (OH·OW).
   Tensor<T> columns_;
-  // One partial dW and db per thread, summed after the parallel loop: threads × (Cout·C·KH·KW + Cout).
-  Tensor<T> partial_grads_;
+  // dW and db of each fixed chunk of the batch, summed after the parallel loop:
+  // kGradientChunks × (Cout·C·KH·KW + Cout). Threads take whole chunks.
+  static constexpr int64_t kGradientChunks = 8;
+  Tensor<T> chunk_grads_;
 };
 
 }  // namespace nnlab

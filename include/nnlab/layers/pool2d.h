@@ -11,9 +11,19 @@
 #include <stdexcept>
 
 #include "nnlab/kernels/im2col.h"
+#include "nnlab/kernels/threads.h"
 #include "nnlab/layers/layer.h"
 
 namespace nnlab {
+
+// Calls body(plane) for every plane in [0, planes), the planes shared between the threads when
+// the tensor (`elements` values) is large enough to be worth a parallel region.
+template <typename Body>
+void for_each_plane(int64_t planes, int64_t elements, Body&& body) {
+  run_parallel(elements > kParallelThreshold ? num_threads() : 1, [&](int part, int parts) {
+    for (int64_t plane = planes * part / parts; plane < planes * (part + 1) / parts; ++plane) body(plane);
+  });
+}
 
 // The sizes of one channel plane and of its window, in 32-bit integers (which vectorise alongside
 // float values; Pool2d::plane_sizes checks that they fit), for the pooling loops.
