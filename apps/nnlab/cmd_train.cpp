@@ -192,6 +192,13 @@ int run_train(TrainSettings s) {
   nlohmann::json record = history.to_json();
   record["settings"] = settings_json(s, spec, init, data.description, threads);
   record["test"] = {{"loss", json_number(test.loss)}, {"accuracy", json_number(test.accuracy)}};
+  if (monitor) {
+    // The health warnings stay with the run's record, not only on the terminal.
+    record["warnings"] = nlohmann::json::array();
+    for (const auto& w : monitor->warnings()) {
+      record["warnings"].push_back({{"step", w.step}, {"kind", w.kind}, {"layer", w.layer}, {"message", w.message}});
+    }
+  }
   write_file_atomic(s.out + "/history.json", record.dump(1));
   write_file_atomic(s.out + "/history.csv", history.to_csv());
 
