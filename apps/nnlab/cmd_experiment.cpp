@@ -29,6 +29,7 @@ Run add_experiment_command(CLI::App& app) {
   auto runs = std::make_shared<std::vector<std::pair<CLI::App*, Run>>>();
   add_optimizer_experiments(app, *runs);
   add_init_experiments(app, *runs);
+  add_regularization_experiments(app, *runs);
   return [runs] {
     for (auto& [sub, run] : *runs) {
       if (sub->parsed()) return run();

@@ -15,6 +15,7 @@
 #include "nnlab/model/model_spec.h"
 #include "nnlab/optim/factory.h"
 #include "nnlab/report/run_report.h"
+#include "nnlab/train/early_stopping.h"
 #include "nnlab/train/optimization_callbacks.h"
 #include "nnlab/train/progress.h"
 #include "nnlab/train/trainer.h"
@@ -40,6 +41,9 @@ struct TrainSettings {
   uint64_t seed = 0;
   int threads = 0;
   double val_split = 0.1;
+  int early_stopping = 0;  // patience in epochs; 0: off
+  std::string early_stopping_metric = "val_loss";
+  double min_delta = 0.0;
   std::string data;
   std::string out = "runs/train";
   std::string save;
@@ -106,6 +110,9 @@ nlohmann::json settings_json(const TrainSettings& s, const std::string& spec, co
           {"seed", s.seed},
           {"threads", threads},
           {"val_split", s.val_split},
+          {"early_stopping", s.early_stopping},
+          {"early_stopping_metric", s.early_stopping_metric},
+          {"min_delta", s.min_delta},
           {"data", data_description}};
 }
 
@@ -128,6 +135,15 @@ int run_train(TrainSettings s) {
   if (s.weight_decay > 0 && s.l1 > 0) throw UsageError("choose one of --weight-decay (L2) and --l1");
   if (s.batch_size < 1) throw UsageError("--batch-size must be at least 1");
   if (s.epochs < 1) throw UsageError("--epochs must be at least 1");
+  if (s.early_stopping < 0) {
+    throw UsageError("--early-stopping takes a patience in epochs (0: off), got " + std::to_string(s.early_stopping));
+  }
+  if (!(s.min_delta >= 0) || !std::isfinite(s.min_delta)) {
+    throw UsageError("--min-delta must be a number >= 0, got " + number(s.min_delta));
+  }
+  if (s.early_stopping > 0 && s.val_split == 0) {
+    throw UsageError("--early-stopping needs validation data to watch: give --val-split above 0 (e.g. 0.1)");
+  }
   if (s.activation != "relu" && s.activation != "sigmoid" && s.activation != "tanh" && s.activation != "identity" &&
       s.activation != "step") {
     throw UsageError("unknown --activation '" + s.activation + "' (choose relu, sigmoid, tanh, identity, step)");
@@ -171,6 +187,12 @@ int run_train(TrainSettings s) {
   if (s.clip_value > 0) {
     trainer.add_callback(std::make_shared<GradientClipper>(GradientClipper::Mode::kValue, s.clip_value));
   }
+  if (s.early_stopping > 0) {
+    if (split.validation.size() == 0) throw UsageError("--early-stopping needs validation data: raise --val-split");
+    // Before the progress printer, whose closing line then names the restored epoch.
+    trainer.add_callback(std::make_shared<EarlyStopping>(EarlyStoppingOptions{
+        .monitor = s.early_stopping_metric, .patience = s.early_stopping, .min_delta = s.min_delta}));
+  }
   trainer.add_callback(std::make_shared<ProgressPrinter>(progress_mode(s.progress)));
   FitOptions fit{s.epochs, s.iterations, s.batch_size, true};
   History history;
@@ -205,6 +227,11 @@ int run_train(TrainSettings s) {
   const double seconds = history.epochs.empty() ? 0.0 : history.epochs.back().seconds;
   std::printf("test accuracy %.4f (loss %.4f) on %lld images after %.1f s of training\n", test.accuracy, test.loss,
               static_cast<long long>(data.test.size()), seconds);
+  if (history.restored) {
+    std::printf("(the model of epoch %d, the best by %s %.4f, restored by early stopping after epoch %d)\n",
+                history.best_epoch, history.monitor.c_str(), history.best_value,
+                history.epochs.empty() ? 0 : history.epochs.back().epoch);
+  }
   std::printf("wrote %s, %s/history.csv, %s/history.json\n", save_path.c_str(), s.out.c_str(), s.out.c_str());
   write_reports(s.out, record["settings"], &history, test, monitor.get(), "");
   std::printf("wrote %s/report.html%s\n", s.out.c_str(),
@@ -264,6 +291,17 @@ Run add_train(CLI::App& app) {
   app.add_option("--seed", s->seed, "Random seed: the same seed gives the same run")->capture_default_str();
   app.add_option("--threads", s->threads, "Threads for everything (default: all cores)")->check(positive_integer());
   app.add_option("--val-split", s->val_split, "Share of the training data held out for validation (never test data)")
+      ->capture_default_str();
+  app.add_option("--early-stopping", s->early_stopping,
+                 "Stop after this many epochs without improvement of the validation metric and restore the best "
+                 "epoch's weights (0: off; needs --val-split above 0)")
+      ->capture_default_str();
+  app.add_option("--early-stopping-metric", s->early_stopping_metric,
+                 "What early stopping watches: val_loss (minimised) or val_accuracy (maximised)")
+      ->check(CLI::IsMember({"val_loss", "val_accuracy"}))
+      ->capture_default_str();
+  app.add_option("--min-delta", s->min_delta,
+                 "The smallest change of the early-stopping metric that counts as an improvement")
       ->capture_default_str();
   app.add_option("--data", s->data,
                  "Folder of MNIST IDX files (gzip or raw); default: $NNLAB_DATA or the bundled sample");

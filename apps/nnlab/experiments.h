@@ -23,5 +23,6 @@ void add_experiment(CLI::App& parent, const std::string& name, const std::string
 // One adder per file.
 void add_optimizer_experiments(CLI::App& parent, std::vector<std::pair<CLI::App*, Run>>& runs);
 void add_init_experiments(CLI::App& parent, std::vector<std::pair<CLI::App*, Run>>& runs);
+void add_regularization_experiments(CLI::App& parent, std::vector<std::pair<CLI::App*, Run>>& runs);
 
 }  // namespace nnlab::cli

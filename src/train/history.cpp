@@ -29,7 +29,14 @@ nlohmann::json History::to_json() const {
   }
   nlohmann::json losses = nlohmann::json::array();
   for (float l : step_loss) losses.push_back(json_number(l));
-  return {{"epochs", rows}, {"step_loss", losses}, {"stop_reason", stop_reason}};
+  return {{"epochs", rows},
+          {"step_loss", losses},
+          {"stop_reason", stop_reason},
+          {"monitor", monitor},
+          {"best_epoch", best_epoch},
+          {"best_value", json_number(best_value)},
+          {"stopped_epoch", stopped_epoch},
+          {"restored", restored}};
 }
 
 }  // namespace nnlab

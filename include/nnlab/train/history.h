@@ -26,6 +26,12 @@ struct History {
   std::vector<EpochRecord> epochs;
   std::vector<float> step_loss;  // the loss of every step, in order
   std::string stop_reason;       // "completed 20 epochs", "early stopping: ...", ...
+  // Filled by EarlyStopping (empty/0/NaN/false without it):
+  std::string monitor;      // the value it watched: "val_loss" or "val_accuracy"
+  int best_epoch = 0;       // the epoch with the best monitored value
+  double best_value = NAN;  // that value
+  int stopped_epoch = 0;    // the epoch after which it stopped training; 0 if it did not
+  bool restored = false;    // whether the model was given back the weights of best_epoch
 
   std::string to_csv() const;
   nlohmann::json to_json() const;
