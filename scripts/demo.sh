@@ -9,4 +9,4 @@ echo
 echo "== the saved model, evaluated again from its file =="
 "$build/nnlab" eval --model "$out/model.safetensors"
 echo
-echo "Per-epoch history: $out/history.csv ($out/history.json)"
+echo "Per-epoch history: $out/history.csv ($out/history.json); the run report: $out/report.html"
