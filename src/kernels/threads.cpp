@@ -15,11 +15,15 @@ namespace {
 // A worker that starts this late was waiting for a core, not for work: on an idle
 // machine workers start within microseconds (tens after sleeping).
 constexpr int64_t kLateStartNs = 1'000'000;
+// One late start can be a hiccup (a virtual CPU woken from idle); a second one this
+// soon after the first means the cores are busy.
+constexpr int64_t kLateAgainNs = 200'000'000;
 // How long regions then run on one thread before a worker is tried again. Each try
-// on a still-busy machine costs one late start (a few ms), under 1% of this.
-constexpr int64_t kSerialPeriodNs = 1'000'000'000;
+// on a still-busy machine costs two late starts (10-30 ms under load), about 1% of this.
+constexpr int64_t kSerialPeriodNs = 2'000'000'000;
 
-// steady_clock time until which regions run on one thread.
+// steady_clock times: the last late start, and until when regions run on one thread.
+std::atomic<int64_t> last_late_ns{0};
 std::atomic<int64_t> serial_until_ns{0};
 }  // namespace
 
@@ -44,7 +48,12 @@ int64_t now_ns() {
 }
 
 void note_worker_delay(int64_t delay_ns) {
-  if (delay_ns > kLateStartNs) serial_until_ns.store(now_ns() + kSerialPeriodNs, std::memory_order_relaxed);
+  if (delay_ns <= kLateStartNs) return;
+  const int64_t now = now_ns();
+  const int64_t previous = last_late_ns.exchange(now, std::memory_order_relaxed);
+  if (previous != 0 && now - previous < kLateAgainNs) {
+    serial_until_ns.store(now + kSerialPeriodNs, std::memory_order_relaxed);
+  }
 }
 
 }  // namespace detail

@@ -34,9 +34,9 @@ void note_worker_delay(int64_t delay_ns);
 // spins between regions uses up its turn on the core and starts its share of the
 // next region milliseconds late; a 2-thread MLP training step measured 150 times
 // slower than on 1 thread that way. So each region notes how late its workers
-// started, and after a late start (over a millisecond) nnlab's regions run on the
-// calling thread for a second before trying again. The results are the same
-// either way: every output element is computed by one thread in one order.
+// started, and after two late starts (over a millisecond, within 0.2 s) nnlab's
+// regions run on the calling thread for two seconds before trying again. The results
+// are the same either way: every output element is computed by one thread in one order.
 template <typename Body>
 void run_parallel(int threads, Body&& body) {
   if (threads <= 1 || omp_in_parallel() || cores_busy()) {
