@@ -59,8 +59,9 @@ struct Narrow {
 constexpr int kTileRows = 8;
 constexpr int kTileVectors = 3;
 constexpr int64_t kTileCols = kTileVectors * Wide::kLanes;
-// The depth is cut into blocks so that a tile's slice of op(B) (depth × 48
-// floats) stays in the L1 cache while all row tiles use it.
+// The depth is cut into blocks so that the slice of op(B) that a column panel's
+// row tiles share (256 × 48 floats, 48 KiB) stays close to L1 while they reuse it.
+// On the MLP's products, blocks from 128 to 784 deep measured within 3%.
 constexpr int64_t kDepthBlock = 256;
 // Products below this many multiply-adds run on one thread: a parallel region
 // costs about a microsecond, as much as 30,000 multiply-adds.

@@ -32,7 +32,7 @@ void note_worker_delay(int64_t delay_ns);
 //
 // Why the last: on a machine shared with other processes, an OpenMP worker that
 // spins between regions uses up its turn on the core and starts its share of the
-// next region milliseconds late; a 2-thread MLP training step measured 150 times
+// next region milliseconds late; a 2-thread MLP training step measured almost 200 times
 // slower than on 1 thread that way. So each region notes how late its workers
 // started, and after two late starts (over a millisecond, within 0.2 s) nnlab's
 // regions run on the calling thread for two seconds before trying again. The results
