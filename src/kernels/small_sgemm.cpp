@@ -9,7 +9,7 @@
 #include <new>
 #include <utility>
 
-#if defined(__AVX512F__)
+#if defined(__AVX512F__) && defined(__AVX512VL__)
 #include <immintrin.h>
 #endif
 
@@ -17,7 +17,7 @@
 
 namespace nnlab::detail {
 
-#if defined(__AVX512F__)
+#if defined(__AVX512F__) && defined(__AVX512VL__)
 
 namespace {
 
@@ -64,7 +64,7 @@ constexpr int64_t kTileCols = kTileVectors * Wide::kLanes;
 // On the MLP's products, blocks from 128 to 784 deep measured within 3%.
 constexpr int64_t kDepthBlock = 256;
 // Products below this many multiply-adds run on one thread: a parallel region
-// costs about a microsecond, as much as 30,000 multiply-adds.
+// costs about a microsecond, the time of some 50,000 multiply-adds on one core.
 constexpr int64_t kParallelWork = int64_t{1} << 20;
 // Everything (op(A), op(B), C) must fit in about one core's L2 cache.
 constexpr int64_t kMaxFloats = int64_t{1} << 18;

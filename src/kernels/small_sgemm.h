@@ -6,7 +6,7 @@
 //   C = alpha · op(A) · op(B) + beta · C   (+ bias added to every row of C, if given)
 //
 // Row-major, the same arguments as cblas_sgemm. Built only with AVX-512
-// (small_sgemm_available() is false otherwise, and gemm() uses OpenBLAS).
+// and AVX-512VL (small_sgemm_available() is false otherwise, and gemm() uses OpenBLAS).
 
 #include <cstdint>
 
