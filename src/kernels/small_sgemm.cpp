@@ -14,6 +14,7 @@
 #endif
 
 #include "nnlab/kernels/threads.h"
+#include "nnlab/kernels/transpose.h"
 
 namespace nnlab::detail {
 
@@ -165,42 +166,6 @@ MicroTile tile_for(const Panel& panel, bool a_transposed, int64_t rows) {
   return a_transposed ? kTiles<Wide, kTileVectors, true>[index] : kTiles<Wide, kTileVectors, false>[index];
 }
 
-// dst[p·ld_dst + j] = src[j·ld_src + p] for j in [0, cols), p in [p_begin, p_end):
-// op(B) when B is given transposed, laid out so that the micro-tile reads rows.
-// 8×8 blocks are transposed in registers (three rounds of shuffles); the ragged
-// edges element by element.
-void transpose_rows(const float* src, int64_t ld_src, int64_t cols, int64_t p_begin, int64_t p_end, float* dst,
-                    int64_t ld_dst) {
-  const int64_t p_full = p_begin + (p_end - p_begin) / 8 * 8;
-  const int64_t j_full = cols / 8 * 8;
-  for (int64_t p = p_begin; p < p_full; p += 8) {
-    for (int64_t j = 0; j < j_full; j += 8) {
-      __m256 r[8], t[8];
-      for (int i = 0; i < 8; ++i) r[i] = _mm256_loadu_ps(src + (j + i) * ld_src + p);
-      for (int i = 0; i < 8; i += 2) {
-        t[i] = _mm256_unpacklo_ps(r[i], r[i + 1]);
-        t[i + 1] = _mm256_unpackhi_ps(r[i], r[i + 1]);
-      }
-      for (int i = 0; i < 8; i += 4) {
-        r[i] = _mm256_shuffle_ps(t[i], t[i + 2], _MM_SHUFFLE(1, 0, 1, 0));
-        r[i + 1] = _mm256_shuffle_ps(t[i], t[i + 2], _MM_SHUFFLE(3, 2, 3, 2));
-        r[i + 2] = _mm256_shuffle_ps(t[i + 1], t[i + 3], _MM_SHUFFLE(1, 0, 1, 0));
-        r[i + 3] = _mm256_shuffle_ps(t[i + 1], t[i + 3], _MM_SHUFFLE(3, 2, 3, 2));
-      }
-      for (int i = 0; i < 4; ++i) {
-        _mm256_storeu_ps(dst + (p + i) * ld_dst + j, _mm256_permute2f128_ps(r[i], r[i + 4], 0x20));
-        _mm256_storeu_ps(dst + (p + i + 4) * ld_dst + j, _mm256_permute2f128_ps(r[i], r[i + 4], 0x31));
-      }
-    }
-    for (int64_t q = p; q < p + 8; ++q) {
-      for (int64_t j = j_full; j < cols; ++j) dst[q * ld_dst + j] = src[j * ld_src + q];
-    }
-  }
-  for (int64_t q = p_full; q < p_end; ++q) {
-    for (int64_t j = 0; j < cols; ++j) dst[q * ld_dst + j] = src[j * ld_src + q];
-  }
-}
-
 // The buffer that holds op(B) when B comes transposed. One per calling thread;
 // it grows to the largest product seen and is then reused, so training
 // allocates only in its first step.
@@ -257,7 +222,7 @@ void small_sgemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, fl
   const bool split_rows = m >= n;
   const auto pack = [&](int part, int parts) {
     const Range slab = share(k, 8, part, parts);
-    transpose_rows(b, ldb, n, slab.begin, slab.end, packed, packed_ld);
+    transpose_columns(b, ldb, n, slab.begin, slab.end, packed, packed_ld);
   };
   const auto compute = [&](int part, int parts) {
     const Range rows = split_rows ? share(m, 4, part, parts) : Range{0, m};

@@ -44,6 +44,12 @@ const Tensor<T>& Linear<T>::forward(const Tensor<T>& x) {
   input_ = &x;
   const int64_t n = x.rows();
   output_.resize(Shape{n, out_features_});
+  input_is_sparse_ =
+      !this->needs_input_grad() && sparse_input_.assign(x.data(), n, in_features_, kSparseInputDensity);
+  if (input_is_sparse_) {
+    sparse_input_.linear_forward(weight_.data(), has_bias_ ? bias_.data() : nullptr, out_features_, output_.data());
+    return output_;
+  }
   // y = x·Wᵀ + b, the bias added as the product is written out.
   gemm(Transpose::kNo, Transpose::kYes, n, out_features_, in_features_, T(1), x.data(), weight_.data(), T(0),
        output_.data(), has_bias_ ? bias_.data() : nullptr);
@@ -60,8 +66,12 @@ const Tensor<T>& Linear<T>::backward(const Tensor<T>& dy) {
                                 std::to_string(out_features_) + "], got " + dy.shape().str());
   }
   // dW = dyᵀ·x : (out×N)·(N×in)
-  gemm(Transpose::kYes, Transpose::kNo, out_features_, in_features_, n, T(1), dy.data(), x.data(), T(0),
-       weight_grad_.data());
+  if (input_is_sparse_) {
+    sparse_input_.weight_grad(dy.data(), out_features_, weight_grad_.data());
+  } else {
+    gemm(Transpose::kYes, Transpose::kNo, out_features_, in_features_, n, T(1), dy.data(), x.data(), T(0),
+         weight_grad_.data());
+  }
   if (has_bias_) {
     bias_grad_.fill(T(0));
     T* db = bias_grad_.data();

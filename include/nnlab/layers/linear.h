@@ -5,7 +5,10 @@
 //   so a Linear can follow an image layer without a Flatten.
 // Backward:
 //   dx = dy·W        dW = dyᵀ·x        db = Σ_rows dy
+// As a model's first layer (no dx needed) with a mostly-zero input such as MNIST
+// images, forward and dW skip the zeros (kernels/sparse_input.h).
 
+#include "nnlab/kernels/sparse_input.h"
 #include "nnlab/layers/layer.h"
 
 namespace nnlab {
@@ -37,6 +40,8 @@ class Linear final : public Layer<T> {
   Tensor<T> weight_, bias_, weight_grad_, bias_grad_;
   const Tensor<T>* input_ = nullptr;
   Tensor<T> output_, input_grad_;
+  SparseInput<T> sparse_input_;
+  bool input_is_sparse_ = false;  // the last forward kept its input in sparse_input_
 };
 
 }  // namespace nnlab
