@@ -4,12 +4,18 @@
 #
 # Writes BUILD_DIR/bench/nnlab.json (Google Benchmark's JSON) and BUILD_DIR/bench/pytorch.txt.
 # Each network in NETWORKS needs a benchmark named <network>_train_step in nnlab_bench and
-# bench/pytorch_<network>.py printing "network=... threads=... samples_per_second=...".
+# a PyTorch command (script and arguments, in PYTORCH) printing
+# "network=<network> threads=... samples_per_second=...".
 set -euo pipefail
 
 build=${1:?usage: bench/run.sh BUILD_DIR}
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-NETWORKS=(mlp)
+NETWORKS=(mlp mlp_random simple_cnn)
+declare -A PYTORCH=(
+  [mlp]="pytorch_mlp.py --data mnist"
+  [mlp_random]="pytorch_mlp.py --data random"
+  [simple_cnn]="pytorch_simple_cnn.py"
+)
 THREADS=(1 2)
 # Debian's python3-torch lives in the system Python, which may not be the python3 on PATH.
 python=/usr/bin/python3
@@ -44,10 +50,12 @@ if "$python" -c "import torch" 2>/dev/null; then
       # Default: PyTorch's OpenMP threads, and OpenBLAS free to start its own. Tuned:
       # OpenBLAS single-threaded, so that only PyTorch's threads run (DESIGN.md).
       for setting in default OPENBLAS_NUM_THREADS=1; do
+        read -r script script_args <<<"${PYTORCH[$network]}"
+        # shellcheck disable=SC2086 # script_args is a list of words
         if [[ $setting == default ]]; then
-          line=$("$python" "$here/pytorch_$network.py" --threads "$threads")
+          line=$("$python" "$here/$script" $script_args --threads "$threads")
         else
-          line=$(env "$setting" "$python" "$here/pytorch_$network.py" --threads "$threads")
+          line=$(env "$setting" "$python" "$here/$script" $script_args --threads "$threads")
         fi
         echo "$line setting=$setting" | tee -a "$torch_results"
       done

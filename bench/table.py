@@ -5,16 +5,19 @@ Usage: python3 bench/table.py NNLAB_JSON [PYTORCH_RESULTS]
 
 NNLAB_JSON: Google Benchmark's JSON; every benchmark named "<network>_train_step/<threads>"
 is a row. PYTORCH_RESULTS: lines "network=N threads=T setting=S samples_per_second=X",
-one per PyTorch run; a row takes PyTorch's best setting. A new network (a SimpleConvNet)
-needs only its benchmark, its PyTorch script and a label below.
+one per PyTorch run; a row takes PyTorch's best setting. A new network needs only its
+benchmark, its PyTorch script (bench/run.sh) and a label below.
 """
 
 import json
 import sys
 
 LABELS = {
-    "mlp": "MLP 784-100x5-10",
+    "mlp": "MLP 784-100x5-10, MNIST batch",
+    "mlp_random": "MLP 784-100x5-10, random pixels",
+    "simple_cnn": "SimpleConvNet, MNIST batch",
 }
+ORDER = list(LABELS)
 
 
 def nnlab_rows(path):
@@ -60,7 +63,7 @@ def main():
     header = ("network", "threads", "nnlab samples/s", "PyTorch samples/s", "ratio", "nnlab SGEMM-peak fraction")
     table = [header]
     notes = []
-    for network, threads in sorted(nnlab):
+    for network, threads in sorted(nnlab, key=lambda k: (ORDER.index(k[0]) if k[0] in ORDER else len(ORDER), k)):
         samples, fraction = nnlab[(network, threads)]
         settings = torch.get((network, threads), {})
         if settings:
