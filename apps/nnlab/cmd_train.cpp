@@ -244,8 +244,8 @@ int run_train(TrainSettings s) {
 Run add_train(CLI::App& app) {
   auto s = std::make_shared<TrainSettings>();
   app.add_option("--model", s->model,
-                 "Model spec, e.g. \"linear:256,relu,linear:10\" (see docs/model-spec.md); overrides --hidden and "
-                 "--activation");
+                 "Model spec, e.g. \"linear:256,relu,linear:10\" or \"conv:32x3x3:pad=1,relu,maxpool:2,gap,linear:10\", "
+                 "or a preset: simple-cnn, deep-cnn (see docs/model-spec.md); overrides --hidden and --activation");
   app.add_option("--hidden", s->hidden, "Hidden layer sizes of the multilayer network")
       ->delimiter(',')
       ->check(positive_integer())

@@ -252,6 +252,24 @@ const std::map<std::string, Factory<T>>& factories() {
 
 }  // namespace
 
+namespace {
+// The networks of "Deep Learning from Scratch", ch. 7 and 8, for 1×28×28 images.
+const std::map<std::string, std::string>& presets() {
+  static const std::map<std::string, std::string> table = {
+      // SimpleConvNet: conv 30 filters 5×5 - relu - pool 2×2 - affine 100 - relu - affine 10.
+      {"simple-cnn", "conv:30x5x5,relu,maxpool:2,linear:100,relu,linear:10"},
+      // DeepConvNet (deep_convnet.py): 3×3 convolutions, the 4th padded by 2 so that the
+      // last pool leaves 64×4×4; dropout after both affine layers, as in the book.
+      {"deep-cnn",
+       "conv:16x3x3:pad=1,relu,conv:16x3x3:pad=1,relu,maxpool:2,"
+       "conv:32x3x3:pad=1,relu,conv:32x3x3:pad=2,relu,maxpool:2,"
+       "conv:64x3x3:pad=1,relu,conv:64x3x3:pad=1,relu,maxpool:2,"
+       "linear:50,relu,dropout:0.5,linear:10,dropout:0.5"},
+  };
+  return table;
+}
+}  // namespace
+
 template <typename T>
 LayerPtr<T> make_layer(const std::string& token, const Shape& input_sample) {
   const LayerArgs args = parse_token(token);
@@ -261,7 +279,10 @@ LayerPtr<T> make_layer(const std::string& token, const Shape& input_sample) {
   if (it == table.end()) {
     std::string known;
     for (const auto& [key, factory] : table) known += (known.empty() ? "" : ", ") + key;
-    throw std::invalid_argument("unknown layer '" + name + "' in '" + token + "' (known: " + known + ")");
+    std::string presets_known;
+    for (const auto& [key, spec] : presets()) presets_known += (presets_known.empty() ? "" : ", ") + key;
+    throw std::invalid_argument("unknown layer '" + name + "' in '" + token + "' (known: " + known +
+                                "; whole-model presets: " + presets_known + ")");
   }
   LayerPtr<T> layer = it->second(args, input_sample);
   if (const auto init = args.options.find("init"); init != args.options.end()) {
@@ -276,8 +297,9 @@ LayerPtr<T> make_layer(const std::string& token, const Shape& input_sample) {
 }
 
 template <typename T>
-Sequential<T> build_model(const std::string& spec, const Shape& input_sample) {
-  if (spec.empty()) throw std::invalid_argument("empty model spec");
+Sequential<T> build_model(const std::string& spec_or_preset, const Shape& input_sample) {
+  if (spec_or_preset.empty()) throw std::invalid_argument("empty model spec");
+  const std::string spec = is_preset(spec_or_preset) ? preset_spec(spec_or_preset) : spec_or_preset;
   Sequential<T> model(input_sample);
   for (const std::string& token : split(spec, ',')) {
     if (token.empty()) throw std::invalid_argument("empty layer in model spec '" + spec + "'");
@@ -296,23 +318,6 @@ std::string mlp_spec(const std::vector<int64_t>& hidden, const std::string& acti
   return spec + "linear:" + std::to_string(outputs);
 }
 
-namespace {
-// The networks of "Deep Learning from Scratch", ch. 7 and 8, for 1×28×28 images.
-const std::map<std::string, std::string>& presets() {
-  static const std::map<std::string, std::string> table = {
-      // SimpleConvNet: conv 30 filters 5×5 - relu - pool 2×2 - affine 100 - relu - affine 10.
-      {"simple-cnn", "conv:30x5x5,relu,maxpool:2,linear:100,relu,linear:10"},
-      // DeepConvNet (deep_convnet.py): 3×3 convolutions, the 4th padded by 2 so that the
-      // last pool leaves 64×4×4; dropout after both affine layers, as in the book.
-      {"deep-cnn",
-       "conv:16x3x3:pad=1,relu,conv:16x3x3:pad=1,relu,maxpool:2,"
-       "conv:32x3x3:pad=1,relu,conv:32x3x3:pad=2,relu,maxpool:2,"
-       "conv:64x3x3:pad=1,relu,conv:64x3x3:pad=1,relu,maxpool:2,"
-       "linear:50,relu,dropout:0.5,linear:10,dropout:0.5"},
-  };
-  return table;
-}
-}  // namespace
 
 bool is_preset(const std::string& name) { return presets().count(name) > 0; }
 

@@ -285,6 +285,19 @@ TEST(ModelSpecConv, Presets) {
   EXPECT_EQ(dynamic_cast<Linear<float>&>(deep[15]).in_features(), 64 * 4 * 4);
   EXPECT_EQ(deep.output_shape(), (Shape{10}));
   EXPECT_EQ(deep.spec(), preset_spec("deep-cnn"));
+
+  // A preset name stands for its spec wherever a spec is taken (nnlab train --model simple-cnn).
+  Sequential<float> by_name = build_model<float>("simple-cnn", Shape{1, 28, 28});
+  EXPECT_EQ(by_name.spec(), preset_spec("simple-cnn"));
+  // A misspelt preset is an unknown layer whose message lists the presets too.
+  try {
+    build_model<float>("simple_cnn", Shape{1, 28, 28});
+    ADD_FAILURE() << "no exception";
+  } catch (const std::invalid_argument& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("unknown layer 'simple_cnn'"), std::string::npos) << what;
+    EXPECT_NE(what.find("presets: deep-cnn, simple-cnn"), std::string::npos) << what;
+  }
 }
 
 }  // namespace nnlab::test

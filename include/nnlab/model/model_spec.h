@@ -22,7 +22,8 @@
 
 namespace nnlab {
 
-// Builds the model; throws std::invalid_argument naming the bad part of the spec.
+// Builds the model from a spec or a preset name ("simple-cnn"); throws
+// std::invalid_argument naming the bad part of the spec.
 // Weights are left unset (zero): call initialize().
 template <typename T>
 Sequential<T> build_model(const std::string& spec, const Shape& input_sample);
