@@ -104,6 +104,9 @@ bool SparseInput<T>::assign(const T* x, int64_t rows, int64_t cols, double max_d
   rows_ = rows;
   cols_ = cols;
   have_columns_ = false;
+  // Entries per column, counted on the way for build_columns: col_start_[c + 1].
+  col_start_.assign(static_cast<size_t>(cols + 1), 0);
+  int32_t* col_count = col_start_.data() + 1;
 
   int32_t* col_out = row_col_.data();
   T* value_out = row_value_.data();
@@ -115,8 +118,10 @@ bool SparseInput<T>::assign(const T* x, int64_t rows, int64_t cols, double max_d
 #if defined(__AVX512F__)
     if constexpr (std::is_same_v<T, float>) {
       // 16 values at a time: compare with zero, compress the nonzeros and their
-      // column numbers to the front of a register, store all 16, keep the count.
+      // column numbers to the front of a register, store all 16, count them in
+      // total and per column.
       const __m512i step = _mm512_set1_epi32(16);
+      const __m512i one = _mm512_set1_epi32(1);
       __m512i columns = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
       for (; c + 16 <= cols; c += 16) {
         const __m512 v = _mm512_loadu_ps(row + c);
@@ -125,6 +130,8 @@ bool SparseInput<T>::assign(const T* x, int64_t rows, int64_t cols, double max_d
         _mm512_storeu_si512(col_out + count, _mm512_maskz_compress_epi32(nonzero, columns));
         count += __builtin_popcount(nonzero);
         columns = _mm512_add_epi32(columns, step);
+        const __m512i counts = _mm512_loadu_si512(col_count + c);
+        _mm512_storeu_si512(col_count + c, _mm512_mask_add_epi32(counts, nonzero, counts, one));
       }
     }
 #endif
@@ -132,7 +139,9 @@ bool SparseInput<T>::assign(const T* x, int64_t rows, int64_t cols, double max_d
       const T v = row[c];
       col_out[count] = static_cast<int32_t>(c);
       value_out[count] = v;
-      count += v != T(0) ? 1 : 0;
+      const int nonzero = v != T(0) ? 1 : 0;
+      count += nonzero;
+      col_count[c] += nonzero;
     }
     if (count > limit) return false;
   }
@@ -142,14 +151,12 @@ bool SparseInput<T>::assign(const T* x, int64_t rows, int64_t cols, double max_d
 
 template <typename T>
 void SparseInput<T>::build_columns() {
-  // A counting sort of the entries by column; within a column they stay in row order.
-  const int64_t count = nonzeros();
-  col_start_.assign(static_cast<size_t>(cols_ + 1), 0);
+  // A counting sort of the entries by column (assign counted them); within a column
+  // they stay in row order.
   if (col_row_.size() < row_col_.size()) {
     col_row_.resize(row_col_.size());
     col_value_.resize(row_col_.size());
   }
-  for (int64_t e = 0; e < count; ++e) ++col_start_[static_cast<size_t>(row_col_[static_cast<size_t>(e)]) + 1];
   for (int64_t c = 0; c < cols_; ++c) col_start_[static_cast<size_t>(c + 1)] += col_start_[static_cast<size_t>(c)];
   // col_start_ serves as the fill cursor, then is shifted back.
   for (int64_t r = 0; r < rows_; ++r) {
