@@ -71,12 +71,13 @@ void print_table(const std::vector<Prediction>& predictions, const std::string& 
 }
 
 void print_json(const std::vector<Prediction>& predictions, const std::string& model_path, const std::string& spec) {
-  nlohmann::json out = {{"model", model_path}, {"spec", spec}, {"predictions", nlohmann::json::array()}};
+  nlohmann::ordered_json out = {
+      {"model", model_path}, {"spec", spec}, {"predictions", nlohmann::ordered_json::array()}};
   for (const auto& p : predictions) {
-    nlohmann::json entry = {{"image", p.image},
-                            {"class", p.predicted},
-                            {"probability", p.probabilities[static_cast<size_t>(p.predicted)]},
-                            {"probabilities", p.probabilities}};
+    nlohmann::ordered_json entry = {{"image", p.image},
+                                    {"class", p.predicted},
+                                    {"probability", p.probabilities[static_cast<size_t>(p.predicted)]},
+                                    {"probabilities", p.probabilities}};
     if (!p.preprocessed.empty()) entry["preprocessed"] = p.preprocessed;
     out["predictions"].push_back(entry);
   }
