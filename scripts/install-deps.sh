@@ -8,6 +8,7 @@ packages=(
   build-essential cmake ninja-build pkg-config
   libopenblas-openmp-dev  # OpenBLAS built with OpenMP: one thread pool for nnlab and BLAS
   zlib1g-dev              # gzip-compressed IDX files
+  libpng-dev              # PNG images for nnlab predict
   libcli11-dev            # command-line parsing
   nlohmann-json3-dev      # JSON (history, safetensors header)
   libgtest-dev            # tests

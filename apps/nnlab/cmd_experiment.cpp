@@ -8,11 +8,12 @@
 
 namespace nnlab::cli {
 
-void add_experiment(CLI::App& parent, const std::string& name, const std::string& description, ExperimentRun run,
-                    std::vector<std::pair<CLI::App*, Run>>& runs) {
+CLI::App* add_experiment(CLI::App& parent, const std::string& name, const std::string& description, ExperimentRun run,
+                         std::vector<std::pair<CLI::App*, Run>>& runs) {
   CLI::App* app = parent.add_subcommand(name, description);
   auto s = std::make_shared<ExperimentSettings>();
-  app->add_option("--out", s->out, "Output folder for the CSV data and SVG charts (default: runs/experiments/" + name + ")");
+  app->add_option("--out", s->out,
+                  "Output folder for the CSV data and SVG charts (default: runs/experiments/" + name + ")");
   app->add_option("--seed", s->seed, "Random seed")->capture_default_str();
   app->add_option("--threads", s->threads, "Threads (default: all cores)")->check(positive_integer());
   app->add_option("--data", s->data, "Folder of MNIST IDX files; default: $NNLAB_DATA or the bundled sample");
@@ -22,6 +23,7 @@ void add_experiment(CLI::App& parent, const std::string& name, const std::string
     make_folders(out);
     return run(*s, out);
   });
+  return app;
 }
 
 Run add_experiment_command(CLI::App& app) {
@@ -30,6 +32,7 @@ Run add_experiment_command(CLI::App& app) {
   add_optimizer_experiments(app, *runs);
   add_init_experiments(app, *runs);
   add_regularization_experiments(app, *runs);
+  add_filter_experiments(app, *runs);
   return [runs] {
     for (auto& [sub, run] : *runs) {
       if (sub->parsed()) return run();

@@ -13,6 +13,7 @@ using Run = std::function<int()>;
 
 Run add_train(CLI::App& app);
 Run add_eval(CLI::App& app);
+Run add_predict(CLI::App& app);
 Run add_gradcheck(CLI::App& app);
 Run add_experiment_command(CLI::App& app);
 Run add_search(CLI::App& app);

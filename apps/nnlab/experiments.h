@@ -16,13 +16,15 @@ struct ExperimentSettings {
 };
 
 // Registers one experiment as a subcommand of `parent`; `run` sees the shared settings.
+// Returns the subcommand, for flags of its own.
 using ExperimentRun = std::function<int(const ExperimentSettings&, const std::string& out)>;
-void add_experiment(CLI::App& parent, const std::string& name, const std::string& description, ExperimentRun run,
-                    std::vector<std::pair<CLI::App*, Run>>& runs);
+CLI::App* add_experiment(CLI::App& parent, const std::string& name, const std::string& description, ExperimentRun run,
+                         std::vector<std::pair<CLI::App*, Run>>& runs);
 
 // One adder per file.
 void add_optimizer_experiments(CLI::App& parent, std::vector<std::pair<CLI::App*, Run>>& runs);
 void add_init_experiments(CLI::App& parent, std::vector<std::pair<CLI::App*, Run>>& runs);
 void add_regularization_experiments(CLI::App& parent, std::vector<std::pair<CLI::App*, Run>>& runs);
+void add_filter_experiments(CLI::App& parent, std::vector<std::pair<CLI::App*, Run>>& runs);
 
 }  // namespace nnlab::cli

@@ -21,6 +21,8 @@ int main(int argc, char** argv) {
   add("train", "Train a model on MNIST (or any IDX data); writes history, weights and the test accuracy",
       nnlab::cli::add_train);
   add("eval", "Report a saved model's accuracy on the test data", nnlab::cli::add_eval);
+  add("predict", "Class probabilities of a saved model for your own images of digits (PNG or PGM)",
+      nnlab::cli::add_predict);
   add("gradcheck", "Compare backpropagation with numerical gradients, for every layer and a whole model",
       nnlab::cli::add_gradcheck);
   add("experiment", "Run a classic demonstration; writes CSV data and SVG charts", nnlab::cli::add_experiment_command);

@@ -70,7 +70,7 @@ Dataset load_idx_classification(const std::string& images_path, const std::strin
   const Shape x_shape = images.dims.size() == 3 ? Shape{n, 1, images.dims[1], images.dims[2]} : Shape(images.dims);
   data.x = Tensor<float>(x_shape);
   for (int64_t i = 0; i < data.x.size(); ++i) {
-    data.x[i] = static_cast<float>(images.values[static_cast<size_t>(i)] / 255.0);
+    data.x[i] = pixel_from_byte(static_cast<uint8_t>(images.values[static_cast<size_t>(i)]));
   }
   data.y = Tensor<float>(Shape{n});
   for (int64_t i = 0; i < n; ++i) {

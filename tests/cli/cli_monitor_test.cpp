@@ -1,64 +1,17 @@
 // nnlab train --monitor and report.html as a user gets them: the files in the output folder.
 
-#include <gtest/gtest.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <cstdio>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
+
+#include "cli/cli_runner.h"
 
 namespace nnlab::test {
 
-namespace {
-
-struct Result {
-  int code = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string slurp(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-int count(const std::string& text, const std::string& what) {
-  int n = 0;
-  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
-  return n;
-}
-
-class CliMonitor : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() / ("nnlab_cli_monitor_" + std::to_string(::getpid()) + "_" +
-                                                     ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-
-  Result run(const std::string& args) {
-    const auto out = dir_ / "stdout.txt";
-    const auto err = dir_ / "stderr.txt";
-    const std::string command = std::string(NNLAB_CLI) + " " + args + " >" + out.string() + " 2>" + err.string();
-    const int status = std::system(command.c_str());
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(out), slurp(err)};
-  }
-
-  std::filesystem::path dir_;
-};
-
-}  // namespace
+class CliMonitor : public CliRunner {};
 
 TEST_F(CliMonitor, WritesStatisticsChartsAndReport) {
   const auto out = dir_ / "run";
-  const Result r =
+  const CliResult r =
       run("train --hidden 32,32 --epochs 1 --batch-size 100 --threads 1 --progress quiet --monitor "
           "--monitor-every 5 --out " +
           out.string());
@@ -89,7 +42,7 @@ TEST_F(CliMonitor, WritesStatisticsChartsAndReport) {
 
 TEST_F(CliMonitor, EveryRunWritesReportWithoutMonitor) {
   const auto out = dir_ / "run";
-  const Result r = run("train --hidden 16 --iterations 20 --threads 1 --progress quiet --out " + out.string());
+  const CliResult r = run("train --hidden 16 --iterations 20 --threads 1 --progress quiet --out " + out.string());
   ASSERT_EQ(r.code, 0) << r.err;
   const std::string html = slurp(out / "report.html");
   EXPECT_EQ(count(html, "<svg"), 3);
@@ -99,7 +52,7 @@ TEST_F(CliMonitor, EveryRunWritesReportWithoutMonitor) {
 
 TEST_F(CliMonitor, DeepSigmoidWithStdOneWarnsOfVanishingGradients) {
   const auto out = dir_ / "run";
-  const Result r =
+  const CliResult r =
       run("train --hidden 100,100,100,100,100,100,100,100,100 --activation sigmoid --init normal:1 "
           "--iterations 60 --threads 1 --progress quiet --monitor --monitor-every 5 --out " +
           out.string());
@@ -111,7 +64,7 @@ TEST_F(CliMonitor, DeepSigmoidWithStdOneWarnsOfVanishingGradients) {
 
 TEST_F(CliMonitor, DivergedRunStopsWithAdviceAndStillWritesReport) {
   const auto out = dir_ / "run";
-  const Result r =
+  const CliResult r =
       run("train --optimizer sgd --lr 10 --epochs 1 --threads 1 --progress quiet --monitor --out " + out.string());
   EXPECT_NE(r.code, 0);
   EXPECT_NE(r.err.find("training diverged at step"), std::string::npos) << r.err;

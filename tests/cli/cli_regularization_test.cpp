@@ -1,63 +1,21 @@
 // nnlab train with early stopping, as a user runs it.
 
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 
+#include "cli/cli_runner.h"
 #include "test_util.h"
 
 namespace nnlab::test {
 
-namespace {
-
-struct Result {
-  int code = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string slurp(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-int lines(const std::string& text) { return static_cast<int>(std::count(text.begin(), text.end(), '\n')); }
-
-class CliRegularization : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() / ("nnlab_cli_reg_" + std::to_string(::getpid()) + "_" +
-                                                     ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-
-  Result run(const std::string& args) {
-    const auto out = dir_ / "stdout.txt";
-    const auto err = dir_ / "stderr.txt";
-    const std::string command = std::string(NNLAB_CLI) + " " + args + " >" + out.string() + " 2>" + err.string();
-    const int status = std::system(command.c_str());
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(out), slurp(err)};
-  }
-
-  std::filesystem::path dir_;
-};
-
-}  // namespace
+class CliRegularization : public CliRunner {};
 
 // A learning rate far too high for Adam makes the validation loss jump about, so
 // patience 2 ends the run well before its 30 epochs.
 TEST_F(CliRegularization, EarlyStoppingStopsRestoresAndRecordsWhy) {
   const auto out = dir_ / "run";
-  const Result r = run(
+  const CliResult r = run(
       "train --hidden 32 --epochs 30 --optimizer adam --lr 0.02 --schedule constant --batch-size 100 --val-split 0.1 "
       "--early-stopping 2 --threads 1 --progress lines --out " +
       out.string());
@@ -78,7 +36,7 @@ TEST_F(CliRegularization, EarlyStoppingStopsRestoresAndRecordsWhy) {
   EXPECT_NE(r.out.find("the model of epoch " + std::to_string(best)), std::string::npos) << r.out;
 
   // The saved model is the restored one: eval gives the test accuracy train reported.
-  const Result eval = run("eval --model " + (out / "model.safetensors").string());
+  const CliResult eval = run("eval --model " + (out / "model.safetensors").string());
   ASSERT_EQ(eval.code, 0) << eval.err;
   char expected[32];
   std::snprintf(expected, sizeof expected, "test accuracy %.4f", static_cast<double>(history["test"]["accuracy"]));
@@ -87,7 +45,7 @@ TEST_F(CliRegularization, EarlyStoppingStopsRestoresAndRecordsWhy) {
 
 TEST_F(CliRegularization, EarlyStoppingOnValidationAccuracyWithMinDelta) {
   const auto out = dir_ / "run";
-  const Result r =
+  const CliResult r =
       run("train --hidden 32 --epochs 4 --batch-size 100 --val-split 0.1 --early-stopping 1 --early-stopping-metric "
           "val_accuracy --min-delta 0.5 --threads 1 --progress quiet --out " +
           out.string());
@@ -102,7 +60,7 @@ TEST_F(CliRegularization, EarlyStoppingOnValidationAccuracyWithMinDelta) {
 }
 
 TEST_F(CliRegularization, EarlyStoppingWithoutValidationDataIsOneLineAndExitCode2) {
-  const Result r = run("train --val-split 0 --early-stopping 5 --epochs 2 --out " + (dir_ / "x").string());
+  const CliResult r = run("train --val-split 0 --early-stopping 5 --epochs 2 --out " + (dir_ / "x").string());
   EXPECT_EQ(r.code, 2);
   EXPECT_EQ(lines(r.err), 1) << r.err;
   EXPECT_NE(r.err.find("--early-stopping"), std::string::npos) << r.err;
@@ -112,14 +70,14 @@ TEST_F(CliRegularization, EarlyStoppingWithoutValidationDataIsOneLineAndExitCode
 TEST_F(CliRegularization, BadEarlyStoppingValuesNameTheFlag) {
   for (const char* args : {"train --early-stopping -1", "train --early-stopping-metric val_los",
                            "train --early-stopping 3 --min-delta -0.1", "train --early-stopping abc"}) {
-    const Result r = run(args);
+    const CliResult r = run(args);
     EXPECT_EQ(r.code, 2) << args;
     EXPECT_EQ(lines(r.err), 1) << args << ": " << r.err;
   }
 }
 
 TEST_F(CliRegularization, HelpDocumentsTheRegularisationFlags) {
-  const Result r = run("train --help");
+  const CliResult r = run("train --help");
   EXPECT_EQ(r.code, 0);
   for (const char* flag : {"--early-stopping", "--early-stopping-metric", "--min-delta", "--weight-decay", "--l1"}) {
     EXPECT_NE(r.out.find(flag), std::string::npos) << flag;

@@ -1,59 +1,15 @@
 // nnlab search as a user runs it: a tiny search writes its files and ranking,
 // starting it again resumes, and a bad --space is one line with exit code 2.
 
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <algorithm>
-#include <cstdio>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 
+#include "cli/cli_runner.h"
 #include "test_util.h"
 
 namespace nnlab::test {
 
-namespace {
-
-struct Result {
-  int code = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string slurp(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-class CliSearch : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() / ("nnlab_cli_search_" + std::to_string(::getpid()) + "_" +
-                                                     ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-
-  Result run(const std::string& args) {
-    const auto out = dir_ / "stdout.txt";
-    const auto err = dir_ / "stderr.txt";
-    const std::string command = std::string(NNLAB_CLI) + " " + args + " >" + out.string() + " 2>" + err.string();
-    const int status = std::system(command.c_str());
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(out), slurp(err)};
-  }
-
-  std::filesystem::path dir_;
-};
-
-int lines(const std::string& text) { return static_cast<int>(std::count(text.begin(), text.end(), '\n')); }
-
-}  // namespace
+class CliSearch : public CliRunner {};
 
 TEST_F(CliSearch, TinySearchWritesRankingFilesAndResumes) {
   const std::string out = (dir_ / "search").string();
@@ -61,7 +17,7 @@ TEST_F(CliSearch, TinySearchWritesRankingFilesAndResumes) {
       "search --space \"lr=1e-3..1e-1:log,weight_decay=1e-8..1e-4:log\" --trials 4 --epochs 2 "
       "--hidden 16,16 --train-size 200 --workers 2 --threads 2 --out " +
       out;
-  const Result r = run(args);
+  const CliResult r = run(args);
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_NE(r.out.find("Best-1 (val acc: "), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("| lr: "), std::string::npos) << r.out;
@@ -76,14 +32,14 @@ TEST_F(CliSearch, TinySearchWritesRankingFilesAndResumes) {
   EXPECT_EQ(lines(slurp(std::filesystem::path(out) / "trials.jsonl")), 5);
 
   // Started again with more trials: the four finished ones are loaded, two more run.
-  const Result again = run(std::string(args).replace(args.find("--trials 4"), 10, "--trials 6"));
+  const CliResult again = run(std::string(args).replace(args.find("--trials 4"), 10, "--trials 6"));
   ASSERT_EQ(again.code, 0) << again.err;
   EXPECT_NE(again.out.find("6 trials (4 resumed"), std::string::npos) << again.out;
   EXPECT_EQ(lines(slurp(std::filesystem::path(out) / "trials.jsonl")), 7);
 }
 
 TEST_F(CliSearch, BadSpaceIsOneLineNamingThePart) {
-  Result r = run("search --space \"lr=1e-6..1e-2:cubic\" --out " + (dir_ / "x").string());
+  CliResult r = run("search --space \"lr=1e-6..1e-2:cubic\" --out " + (dir_ / "x").string());
   EXPECT_EQ(r.code, 2);
   EXPECT_EQ(lines(r.err), 1) << r.err;
   EXPECT_NE(r.err.find("--space"), std::string::npos) << r.err;

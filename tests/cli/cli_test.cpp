@@ -1,13 +1,11 @@
 // The nnlab tool as a user runs it: exit codes, one-line errors, files written.
 
-#include <sys/wait.h>
-
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <string>
 
+#include "cli/cli_runner.h"
 #include "nnlab/data/idx.h"
 #include "test_util.h"
 
@@ -15,38 +13,8 @@ namespace nnlab::test {
 
 namespace {
 
-struct Result {
-  int code = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string slurp(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-class Cli : public ::testing::Test {
+class Cli : public CliRunner {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("nnlab_cli_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-
-  Result run(const std::string& args) {
-    const auto out = dir_ / "stdout.txt";
-    const auto err = dir_ / "stderr.txt";
-    const std::string command = std::string(NNLAB_CLI) + " " + args + " >" + out.string() + " 2>" + err.string();
-    const int status = std::system(command.c_str());
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(out), slurp(err)};
-  }
-
   // A copy of the bundled sample's files, with the image file replaced by `images`.
   std::string data_folder_with_images(const std::string& name, const std::string& images) {
     const auto folder = dir_ / name;
@@ -56,23 +24,19 @@ class Cli : public ::testing::Test {
     std::ofstream(folder / "t10k-images-idx3-ubyte", std::ios::binary) << images;
     return folder.string();
   }
-
-  std::filesystem::path dir_;
 };
-
-int lines(const std::string& text) { return static_cast<int>(std::count(text.begin(), text.end(), '\n')); }
 
 }  // namespace
 
 TEST_F(Cli, UnknownFlagIsOneLineAndExitCode2) {
-  const Result r = run("train --no-such-flag");
+  const CliResult r = run("train --no-such-flag");
   EXPECT_EQ(r.code, 2);
   EXPECT_EQ(lines(r.err), 1) << r.err;
   EXPECT_NE(r.err.find("--no-such-flag"), std::string::npos) << r.err;
 }
 
 TEST_F(Cli, NonNumericLearningRateIsOneLineAndExitCode2) {
-  const Result r = run("train --lr abc");
+  const CliResult r = run("train --lr abc");
   EXPECT_EQ(r.code, 2);
   EXPECT_EQ(lines(r.err), 1) << r.err;
   EXPECT_NE(r.err.find("--lr"), std::string::npos) << r.err;
@@ -82,7 +46,7 @@ TEST_F(Cli, NonNumericLearningRateIsOneLineAndExitCode2) {
 TEST_F(Cli, BadValuesNameTheFlag) {
   for (const char* args : {"train --val-split 1.5", "train --init glorious", "train --activation swish",
                            "train --model linear:5,relux", "train --optimizer sdg", "train --batch-size 0"}) {
-    const Result r = run(args);
+    const CliResult r = run(args);
     EXPECT_EQ(r.code, 2) << args;
     EXPECT_EQ(lines(r.err), 1) << args << ": " << r.err;
   }
@@ -93,7 +57,7 @@ TEST_F(Cli, TruncatedIdxFileNamesTheFileAndExits2) {
   std::string images("\x00\x00\x08\x03\x00\x00\x27\x10\x00\x00\x00\x1c\x00\x00\x00\x1c", 16);
   images += std::string(100, '\x01');
   const std::string folder = data_folder_with_images("truncated", images);
-  const Result r = run("train --data " + folder + " --epochs 1");
+  const CliResult r = run("train --data " + folder + " --epochs 1");
   EXPECT_EQ(r.code, 2);
   EXPECT_EQ(lines(r.err), 1) << r.err;
   EXPECT_NE(r.err.find("t10k-images-idx3-ubyte"), std::string::npos) << r.err;
@@ -102,7 +66,7 @@ TEST_F(Cli, TruncatedIdxFileNamesTheFileAndExits2) {
 
 TEST_F(Cli, WrongMagicNumberNamesTheFileAndExits2) {
   const std::string folder = data_folder_with_images("magic", std::string("GIF89a not an idx file at all"));
-  const Result r = run("train --data " + folder + " --epochs 1");
+  const CliResult r = run("train --data " + folder + " --epochs 1");
   EXPECT_EQ(r.code, 2);
   EXPECT_EQ(lines(r.err), 1) << r.err;
   EXPECT_NE(r.err.find("t10k-images-idx3-ubyte"), std::string::npos) << r.err;
@@ -110,13 +74,13 @@ TEST_F(Cli, WrongMagicNumberNamesTheFileAndExits2) {
 }
 
 TEST_F(Cli, MissingDataFolderExits2) {
-  const Result r = run("train --data " + (dir_ / "nowhere").string());
+  const CliResult r = run("train --data " + (dir_ / "nowhere").string());
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.err.find("nowhere"), std::string::npos) << r.err;
 }
 
 TEST_F(Cli, HelpDocumentsEveryFlag) {
-  const Result r = run("train --help");
+  const CliResult r = run("train --help");
   EXPECT_EQ(r.code, 0);
   for (const char* flag : {"--model", "--hidden", "--activation", "--init", "--optimizer", "--lr", "--batch-size",
                            "--epochs", "--iterations", "--seed", "--threads", "--val-split", "--data", "--out",
@@ -127,7 +91,7 @@ TEST_F(Cli, HelpDocumentsEveryFlag) {
 
 TEST_F(Cli, TrainsSavesAndEvaluatesTheSavedModel) {
   const auto out = dir_ / "run";
-  const Result train = run("train --hidden 32 --epochs 2 --batch-size 50 --optimizer sgd --lr 0.1 --threads 1 --progress lines --out " +
+  const CliResult train = run("train --hidden 32 --epochs 2 --batch-size 50 --optimizer sgd --lr 0.1 --threads 1 --progress lines --out " +
                            out.string());
   ASSERT_EQ(train.code, 0) << train.err;
   EXPECT_NE(train.err.find("epoch   2/2"), std::string::npos) << train.err;
@@ -141,7 +105,7 @@ TEST_F(Cli, TrainsSavesAndEvaluatesTheSavedModel) {
   EXPECT_GT(accuracy, 0.85);  // two epochs of a small network already learn most digits
   EXPECT_EQ(lines(slurp(out / "history.csv")), 3);
 
-  const Result eval = run("eval --model " + (out / "model.safetensors").string());
+  const CliResult eval = run("eval --model " + (out / "model.safetensors").string());
   ASSERT_EQ(eval.code, 0) << eval.err;
   char expected[32];
   std::snprintf(expected, sizeof expected, "test accuracy %.4f", accuracy);
@@ -159,19 +123,19 @@ TEST_F(Cli, SameSeedGivesTheSameHistory) {
 }
 
 TEST_F(Cli, EvalOfAMissingModelExits2) {
-  const Result r = run("eval --model " + (dir_ / "missing.safetensors").string());
+  const CliResult r = run("eval --model " + (dir_ / "missing.safetensors").string());
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.err.find("missing.safetensors"), std::string::npos) << r.err;
 }
 
 TEST_F(Cli, TrainingThroughStepIsAClearError) {
-  const Result r = run("train --activation step --epochs 1");
+  const CliResult r = run("train --activation step --epochs 1");
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.err.find("Step"), std::string::npos) << r.err;
 }
 
 TEST_F(Cli, GradcheckPassesForEveryLayerAndModel) {
-  const Result r = run("gradcheck");
+  const CliResult r = run("gradcheck");
   EXPECT_EQ(r.code, 0) << r.out << r.err;
   EXPECT_NE(r.out.find("all gradients agree"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("layer linear:5"), std::string::npos);
@@ -183,7 +147,7 @@ TEST_F(Cli, GradcheckPassesForEveryLayerAndModel) {
 namespace nnlab::test {
 
 TEST_F(Cli, OptimizerPathsExperimentWritesChartsAndData) {
-  const Result r = run("experiment optimizer-paths --out " + (dir_ / "paths").string());
+  const CliResult r = run("experiment optimizer-paths --out " + (dir_ / "paths").string());
   ASSERT_EQ(r.code, 0) << r.err;
   for (const char* file : {"bowl_paths.svg", "bowl_paths.csv", "saddle_paths.svg", "saddle_paths.csv"}) {
     EXPECT_TRUE(std::filesystem::exists(dir_ / "paths" / file)) << file;
@@ -197,7 +161,7 @@ TEST_F(Cli, OptimizerPathsExperimentWritesChartsAndData) {
 }
 
 TEST_F(Cli, InitHistogramsExperimentWritesAGridPerActivation) {
-  const Result r = run("experiment init-histograms --out " + (dir_ / "hist").string());
+  const CliResult r = run("experiment init-histograms --out " + (dir_ / "hist").string());
   ASSERT_EQ(r.code, 0) << r.err;
   for (const char* file : {"histograms_sigmoid.svg", "histograms_tanh.svg", "histograms_relu.svg",
                            "activation_stats.csv"}) {
@@ -207,7 +171,7 @@ TEST_F(Cli, InitHistogramsExperimentWritesAGridPerActivation) {
 }
 
 TEST_F(Cli, UnknownExperimentIsOneLineAndExitCode2) {
-  const Result r = run("experiment no-such-thing");
+  const CliResult r = run("experiment no-such-thing");
   EXPECT_EQ(r.code, 2);
   EXPECT_EQ(lines(r.err), 1) << r.err;
 }
@@ -217,7 +181,7 @@ TEST_F(Cli, UnknownExperimentIsOneLineAndExitCode2) {
 namespace nnlab::test {
 
 TEST_F(Cli, DivergingLearningRateStopsWithTheStep) {
-  const Result r = run("train --optimizer sgd --lr 10 --schedule constant --epochs 3 --threads 1 --out " +
+  const CliResult r = run("train --optimizer sgd --lr 10 --schedule constant --epochs 3 --threads 1 --out " +
                        (dir_ / "diverge").string());
   EXPECT_EQ(r.code, 1);
   EXPECT_NE(r.err.find("nnlab: error: training diverged at step "), std::string::npos) << r.err;

@@ -7,6 +7,7 @@
 // 8,000 test-set images train, the last 2,000 test.
 // Pixels are scaled to [0, 1]; images have shape N×1×28×28, labels [N].
 
+#include <cstdint>
 #include <string>
 
 #include "nnlab/data/dataset.h"
@@ -20,6 +21,10 @@ struct TrainTest {
 };
 
 inline constexpr int64_t kSampleTrainSize = 8000;
+
+// A pixel byte (0..255) as the training data holds it: byte / 255, in [0, 1].
+// Images of one's own are scaled by the same function, so that they match to the bit.
+inline float pixel_from_byte(uint8_t byte) { return static_cast<float>(byte / 255.0); }
 
 // Throws std::runtime_error naming the missing or bad file.
 TrainTest load_mnist(const std::string& folder);

@@ -1,0 +1,47 @@
+#pragma once
+// Images from files, as grey levels: a photo or drawing of one's own digit.
+//
+//   GreyImage image = read_image("seven.png");   // PNG or PGM, any size, colour or grey
+//   float v = image.at(row, col);                // 0 black … 1 white
+//
+// Colour becomes luminance (Y = 0.299 R + 0.587 G + 0.114 B, ITU-R BT.601, on the stored
+// values as they are); a pixel with alpha a is composited onto white: a·Y + (1 − a)·1.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace nnlab {
+
+struct GreyImage {
+  int64_t width = 0;
+  int64_t height = 0;
+  std::vector<float> pixels{};  // height × width, row-major; 0 black, 1 white
+
+  GreyImage() = default;
+  GreyImage(int64_t width_, int64_t height_, float fill = 0.0f)
+      : width(width_), height(height_), pixels(static_cast<size_t>(width_ * height_), fill) {}
+
+  float& at(int64_t row, int64_t col) { return pixels[static_cast<size_t>(row * width + col)]; }
+  float at(int64_t row, int64_t col) const { return pixels[static_cast<size_t>(row * width + col)]; }
+};
+
+// Reads a PNG (any colour type and bit depth, interlaced or not) or a PGM (P2 ASCII or P5
+// binary, 8 or 16 bits), told apart by their first bytes, not by the file name.
+// Throws std::runtime_error naming the path and the problem: a missing file, a file of
+// another format (JPEG, GIF, ... are named), a damaged or truncated PNG or PGM, an image
+// of more than kMaxImagePixels.
+GreyImage read_image(const std::string& path);
+
+// The same from the file's bytes; `name` is used in error messages.
+GreyImage decode_image(std::string_view bytes, const std::string& name);
+
+// Writes an 8-bit binary PGM (P5) atomically: each value clamped to [0, 1] and rounded to
+// 0..255. Any image viewer shows it.
+void write_pgm(const std::string& path, const GreyImage& image);
+
+// The largest image read_image accepts (width × height): a 50-megapixel photo.
+inline constexpr int64_t kMaxImagePixels = 50'000'000;
+
+}  // namespace nnlab
