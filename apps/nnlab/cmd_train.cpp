@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "commands.h"
+#include "nnlab/data/augmentation.h"
 #include "nnlab/data/mnist.h"
 #include "nnlab/diagnostics/monitor.h"
 #include "nnlab/io/atomic_file.h"
@@ -35,6 +36,7 @@ struct TrainSettings {
   std::string schedule = "cosine";
   double clip_norm = 0.0;
   double clip_value = 0.0;
+  std::string augment = "auto";  // auto: shift:2 for a model with convolutions, none otherwise
   int64_t batch_size = 64;
   int epochs = 20;
   int64_t iterations = 0;
@@ -66,6 +68,22 @@ Initializer initializer_for(const TrainSettings& s) {
   return s.activation == "relu" ? Initializer::he_normal() : Initializer::xavier_normal();
 }
 
+// --augment: "auto" moves images by up to 2 pixels for a model with convolutions, whose
+// filters are made to find a stroke wherever it is; an MLP's default results stay as they were.
+Augmentation augmentation_for(const TrainSettings& s, const Sequential<float>& model, const Shape& sample) {
+  if (s.augment != "auto") {
+    Augmentation augment = Augmentation::parse(s.augment);
+    if (augment.enabled() && sample.rank() != 3) {
+      throw UsageError("--augment " + s.augment + " needs image data, got samples of shape " + sample.str());
+    }
+    return augment;
+  }
+  for (size_t i = 0; i < model.size(); ++i) {
+    if (model[i].type() == "Conv2d") return Augmentation::shift(2);
+  }
+  return Augmentation::none();
+}
+
 ProgressPrinter::Mode progress_mode(const std::string& name) {
   if (name == "bar") return ProgressPrinter::Mode::kBar;
   if (name == "lines") return ProgressPrinter::Mode::kLines;
@@ -94,9 +112,10 @@ void write_reports(const std::string& out, const nlohmann::json& settings, const
 }
 
 nlohmann::json settings_json(const TrainSettings& s, const std::string& spec, const Initializer& init,
-                             const std::string& data_description, int threads) {
+                             const Augmentation& augment, const std::string& data_description, int threads) {
   return {{"model", spec},
           {"init", init.str()},
+          {"augment", augment.str()},
           {"optimizer", describe(s.optimizer)},
           {"lr", s.optimizer.lr},
           {"schedule", s.schedule},
@@ -158,6 +177,7 @@ int run_train(TrainSettings s) {
   const Initializer init = initializer_for(s);
   model.initialize(init, rng);
   model.check_trainable();
+  const Augmentation augment = augmentation_for(s, model, data.train.sample_shape());
 
   OptimizerOptions optimizer_options = s.optimizer;
   if (s.weight_decay > 0) optimizer_options.weight_decay = WeightDecay::l2(s.weight_decay);
@@ -168,11 +188,11 @@ int run_train(TrainSettings s) {
   auto schedule = parse_schedule(s.schedule, s.optimizer.lr, total_steps);
   SoftmaxCrossEntropy<float> loss;
 
-  std::fprintf(stderr, "data: %s; validation %lld\nmodel: %s (%lld parameters), init %s\n%s, schedule %s, batch %lld, %d threads\n",
+  std::fprintf(stderr, "data: %s; validation %lld\nmodel: %s (%lld parameters), init %s\n%s, schedule %s, batch %lld, augment %s, %d threads\n",
                data.description.c_str(), static_cast<long long>(split.validation.size()), spec.c_str(),
                static_cast<long long>(model.parameter_count()), init.str().c_str(),
                describe(optimizer_options).c_str(), schedule->str().c_str(), static_cast<long long>(s.batch_size),
-               threads);
+               augment.str().c_str(), threads);
 
   make_folders(s.out);
   Trainer trainer(model, loss, *optimizer);
@@ -194,13 +214,13 @@ int run_train(TrainSettings s) {
         .monitor = s.early_stopping_metric, .patience = s.early_stopping, .min_delta = s.min_delta}));
   }
   trainer.add_callback(std::make_shared<ProgressPrinter>(progress_mode(s.progress)));
-  FitOptions fit{s.epochs, s.iterations, s.batch_size, true};
+  FitOptions fit{s.epochs, s.iterations, s.batch_size, true, augment};
   History history;
   try {
     history = trainer.fit(split.train, split.validation.size() > 0 ? &split.validation : nullptr, fit, rng);
   } catch (const TrainingDiverged& e) {
     if (monitor) monitor->finish();
-    write_reports(s.out, settings_json(s, spec, init, data.description, threads), nullptr, {}, monitor.get(), e.what());
+    write_reports(s.out, settings_json(s, spec, init, augment, data.description, threads), nullptr, {}, monitor.get(), e.what());
     throw;
   }
 
@@ -212,7 +232,7 @@ int run_train(TrainSettings s) {
               {"nnlab.test_accuracy", std::to_string(test.accuracy)}});
 
   nlohmann::json record = history.to_json();
-  record["settings"] = settings_json(s, spec, init, data.description, threads);
+  record["settings"] = settings_json(s, spec, init, augment, data.description, threads);
   record["test"] = {{"loss", json_number(test.loss)}, {"accuracy", json_number(test.accuracy)}};
   if (monitor) {
     // The health warnings stay with the run's record, not only on the terminal.
@@ -251,6 +271,10 @@ Run add_train(CLI::App& app) {
       ->check(positive_integer())
       ->capture_default_str();
   app.add_option("--activation", s->activation, "Hidden activation: relu, sigmoid, tanh, identity, step")
+      ->capture_default_str();
+  app.add_option("--augment", s->augment,
+                 "Data augmentation of training batches: none, shift:N (each image moved by up to N pixels across "
+                 "and down, anew each time it is drawn), auto (shift:2 for a model with convolutions, none otherwise)")
       ->capture_default_str();
   app.add_option("--init", s->init,
                  "Weight initialiser: auto (he-normal for relu, xavier-normal otherwise), zero, constant:V, "

@@ -100,6 +100,11 @@ History Trainer::fit(const Dataset& train, const Dataset* validation, const FitO
   if (options.batch_size < 1) throw std::invalid_argument("batch size must be at least 1");
   if (options.iterations <= 0 && options.epochs < 1) throw std::invalid_argument("epochs must be at least 1");
   model_.check_trainable();
+  Augmentation augment = options.augment;
+  if (augment.enabled() && train.sample_shape().rank() != 3) {
+    throw std::invalid_argument("augmentation " + augment.str() + " needs image samples (C×H×W), got samples of shape " +
+                                train.sample_shape().str());
+  }
   model_.train();
 
   DataLoader loader(train, options.batch_size, rng, options.shuffle);
@@ -121,6 +126,7 @@ History Trainer::fit(const Dataset& train, const Dataset* validation, const FitO
     double loss_sum = 0;
     int64_t seen = 0, correct = 0;
     while (step < state.total_steps && !state.stop && loader.next(x, y)) {
+      augment.apply(x, rng);
       for (auto& c : callbacks_) c->on_step_begin(state);
       const Tensor<float>& output = model_.forward(x);
       const double loss = static_cast<double>(loss_.forward(output, y)) + optimizer_.penalty();

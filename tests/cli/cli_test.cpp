@@ -45,11 +45,35 @@ TEST_F(Cli, NonNumericLearningRateIsOneLineAndExitCode2) {
 
 TEST_F(Cli, BadValuesNameTheFlag) {
   for (const char* args : {"train --val-split 1.5", "train --init glorious", "train --activation swish",
-                           "train --model linear:5,relux", "train --optimizer sdg", "train --batch-size 0"}) {
+                           "train --model linear:5,relux", "train --optimizer sdg", "train --batch-size 0",
+                           "train --augment shift:x", "train --augment flip", "train --augment shift:20"}) {
     const CliResult r = run(args);
     EXPECT_EQ(r.code, 2) << args;
     EXPECT_EQ(lines(r.err), 1) << args << ": " << r.err;
   }
+}
+
+// --augment auto: image shifts for a model with convolutions (simple-cnn), none for an MLP.
+TEST_F(Cli, AugmentAutoShiftsImagesForConvolutionalModelsOnly) {
+  const std::string out = (dir_ / "run").string();
+  const CliResult cnn = run("train --model simple-cnn --iterations 2 --val-split 0 --progress quiet --out " + out);
+  EXPECT_EQ(cnn.code, 0) << cnn.err;
+  EXPECT_NE(cnn.err.find("augment shift:2"), std::string::npos) << cnn.err;
+  EXPECT_NE(slurp(dir_ / "run" / "history.json").find("\"augment\": \"shift:2\""), std::string::npos);
+
+  const CliResult mlp = run("train --hidden 16 --iterations 2 --val-split 0 --progress quiet --out " + out);
+  EXPECT_EQ(mlp.code, 0) << mlp.err;
+  EXPECT_NE(mlp.err.find("augment none"), std::string::npos) << mlp.err;
+
+  const CliResult off = run("train --model simple-cnn --augment none --iterations 2 --val-split 0 --progress quiet "
+                            "--out " + out);
+  EXPECT_EQ(off.code, 0) << off.err;
+  EXPECT_NE(off.err.find("augment none"), std::string::npos) << off.err;
+
+  const CliResult mlp_shift = run("train --hidden 16 --augment shift:1 --iterations 2 --val-split 0 --progress quiet "
+                                  "--out " + out);
+  EXPECT_EQ(mlp_shift.code, 0) << mlp_shift.err;
+  EXPECT_NE(mlp_shift.err.find("augment shift:1"), std::string::npos) << mlp_shift.err;
 }
 
 TEST_F(Cli, TruncatedIdxFileNamesTheFileAndExits2) {

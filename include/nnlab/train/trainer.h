@@ -16,6 +16,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "nnlab/data/augmentation.h"
 #include "nnlab/data/dataset.h"
 #include "nnlab/losses/loss.h"
 #include "nnlab/train/callback.h"
@@ -41,6 +42,8 @@ struct FitOptions {
   // 1: online learning; the training-set size (or more): full batch.
   int64_t batch_size = 100;
   bool shuffle = true;
+  // Applied to every training batch (never to validation or test data).
+  Augmentation augment{};
   ExplosionCheck explosion{};
 };
 
