@@ -33,12 +33,13 @@ struct Vector {
   static void store(T* p, type v) { __builtin_memcpy(p, &v, sizeof v); }
 };
 
-// acc[0..W) = init[0..W) + Σ_e value[e] · base[index[e] · stride + (0..W)]: one block of W
-// output values, kept in registers while the entries stream past. (Written with
-// explicit vectors: left to itself, GCC vectorises across the entries with gathers.)
+// out[0..W) = init[0..W) + Σ_e value[e] · base[index[e] · stride + (0..W)]: one block of W
+// output values, kept in registers while the entries stream past; init may be out itself,
+// or nullptr for zeros. (Written with explicit vectors: left to itself, GCC vectorises
+// across the entries, with gathers.)
 template <typename T, int W>
 void accumulate(const int32_t* index, const T* value, int64_t count, const T* base, int64_t stride, const T* init,
-                T* acc_out) {
+                T* out) {
   using V = Vector<T>;
   constexpr int kVectors = W * static_cast<int>(sizeof(T)) / 64;
   typename V::type acc[kVectors];
@@ -48,40 +49,48 @@ void accumulate(const int32_t* index, const T* value, int64_t count, const T* ba
     const T* src = base + static_cast<int64_t>(index[e]) * stride;
     for (int i = 0; i < kVectors; ++i) acc[i] += v * V::load(src + i * V::kLanes);
   }
-  for (int i = 0; i < kVectors; ++i) V::store(acc_out + i * V::kLanes, acc[i]);
+  for (int i = 0; i < kVectors; ++i) V::store(out + i * V::kLanes, acc[i]);
 }
 
-// Calls accumulate over the padded width ms in blocks of at most 8 vectors (8 independent
-// chains of multiply-adds, enough to keep the FMA units busy);
-// store(j0, acc, width) receives each block of values [j0, j0 + width).
-template <typename T, typename Store>
-void accumulate_row(const int32_t* index, const T* value, int64_t count, const T* base, int64_t ms, const T* init,
-                    Store&& store) {
+// accumulate for 1 to 8 vectors (8 independent chains of multiply-adds keep the FMA units busy).
+template <typename T>
+void accumulate_vectors(int vectors, const int32_t* index, const T* value, int64_t count, const T* base,
+                        int64_t stride, const T* init, T* out) {
   constexpr int kLanes = Vector<T>::kLanes;
-  alignas(64) T acc[8 * kLanes];
-  for (int64_t j0 = 0; j0 < ms;) {
-    const int vectors = static_cast<int>(std::min<int64_t>(8, (ms - j0) / kLanes));
-    const T* block_init = init == nullptr ? nullptr : init + j0;
-    const T* block_base = base + j0;
-    switch (vectors) {
-#define NNLAB_ACCUMULATE(N) \
-  case N:                   \
-    accumulate<T, N * kLanes>(index, value, count, block_base, ms, block_init, acc); \
-    break;
-      NNLAB_ACCUMULATE(1)
-      NNLAB_ACCUMULATE(2)
-      NNLAB_ACCUMULATE(3)
-      NNLAB_ACCUMULATE(4)
-      NNLAB_ACCUMULATE(5)
-      NNLAB_ACCUMULATE(6)
-      NNLAB_ACCUMULATE(7)
-      default:
-        accumulate<T, 8 * kLanes>(index, value, count, block_base, ms, block_init, acc);
-#undef NNLAB_ACCUMULATE
+  switch (vectors) {
+    case 1: return accumulate<T, 1 * kLanes>(index, value, count, base, stride, init, out);
+    case 2: return accumulate<T, 2 * kLanes>(index, value, count, base, stride, init, out);
+    case 3: return accumulate<T, 3 * kLanes>(index, value, count, base, stride, init, out);
+    case 4: return accumulate<T, 4 * kLanes>(index, value, count, base, stride, init, out);
+    case 5: return accumulate<T, 5 * kLanes>(index, value, count, base, stride, init, out);
+    case 6: return accumulate<T, 6 * kLanes>(index, value, count, base, stride, init, out);
+    case 7: return accumulate<T, 7 * kLanes>(index, value, count, base, stride, init, out);
+    default: return accumulate<T, 8 * kLanes>(index, value, count, base, stride, init, out);
+  }
+}
+
+// The two products in one form. Item k (a row of x in the forward product, a column
+// for dW) has entries (index, value) split into `blocks` blocks, those of block b
+// being [bounds[k·(blocks + 1) + b], bounds[k·(blocks + 1) + b + 1]); its sums are
+//   out[k·ms + j] = init[j] + Σ_e value[e] · dense[index[e]·ms + j]      (j < ms),
+// kept in out between blocks. All items pass through one block (one band of rows of
+// `dense`) before the next, so that the band stays in the caches meanwhile.
+template <typename T>
+void blocked_sums(int64_t k_begin, int64_t k_end, int64_t blocks, const int32_t* bounds, const int32_t* index,
+                  const T* value, const T* dense, int64_t ms, const T* init, T* out) {
+  constexpr int64_t kLanes = Vector<T>::kLanes;
+  for (int64_t b = 0; b < blocks; ++b) {
+    for (int64_t j0 = 0; j0 < ms; j0 += 8 * kLanes) {
+      const int vectors = static_cast<int>(std::min<int64_t>(8, (ms - j0) / kLanes));
+      for (int64_t k = k_begin; k < k_end; ++k) {
+        const int32_t* item = bounds + k * (blocks + 1) + b;
+        const int32_t begin = item[0], end = item[1];
+        if (b > 0 && begin == end) continue;
+        T* sums = out + k * ms + j0;
+        const T* start = b > 0 ? sums : init == nullptr ? nullptr : init + j0;
+        accumulate_vectors<T>(vectors, index + begin, value + begin, end - begin, dense + j0, ms, start, sums);
+      }
     }
-    const int64_t width = static_cast<int64_t>(vectors) * kLanes;
-    store(j0, acc, width);
-    j0 += width;
   }
 }
 
@@ -100,19 +109,21 @@ bool SparseInput<T>::assign(const T* x, int64_t rows, int64_t cols, double max_d
     row_col_.resize(room);
     row_value_.resize(room);
   }
-  row_start_.resize(static_cast<size_t>(rows + 1));
   rows_ = rows;
   cols_ = cols;
+  count_ = 0;
   have_columns_ = false;
-  // Entries per column, counted on the way for build_columns: col_start_[c + 1].
-  col_start_.assign(static_cast<size_t>(cols + 1), 0);
-  int32_t* col_count = col_start_.data() + 1;
+  const int64_t blocks = col_blocks();
+  row_bounds_.resize(static_cast<size_t>(rows * (blocks + 1)));
+  // Entries per column, counted on the way for build_columns.
+  col_count_.assign(static_cast<size_t>(cols), 0);
+  int32_t* col_count = col_count_.data();
 
   int32_t* col_out = row_col_.data();
   T* value_out = row_value_.data();
   int64_t count = 0;
   for (int64_t r = 0; r < rows; ++r) {
-    row_start_[static_cast<size_t>(r)] = static_cast<int32_t>(count);
+    int32_t* bounds = row_bounds_.data() + r * (blocks + 1);
     const T* row = x + r * cols;
     int64_t c = 0;
 #if defined(__AVX512F__)
@@ -124,6 +135,7 @@ bool SparseInput<T>::assign(const T* x, int64_t rows, int64_t cols, double max_d
       const __m512i one = _mm512_set1_epi32(1);
       __m512i columns = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
       for (; c + 16 <= cols; c += 16) {
+        if (c % kBlock == 0) bounds[c / kBlock] = static_cast<int32_t>(count);
         const __m512 v = _mm512_loadu_ps(row + c);
         const __mmask16 nonzero = _mm512_cmp_ps_mask(v, _mm512_setzero_ps(), _CMP_NEQ_UQ);
         _mm512_storeu_ps(value_out + count, _mm512_maskz_compress_ps(nonzero, v));
@@ -136,6 +148,7 @@ bool SparseInput<T>::assign(const T* x, int64_t rows, int64_t cols, double max_d
     }
 #endif
     for (; c < cols; ++c) {  // without branches: MNIST's zeros and nonzeros alternate unpredictably
+      if (c % kBlock == 0) bounds[c / kBlock] = static_cast<int32_t>(count);
       const T v = row[c];
       col_out[count] = static_cast<int32_t>(c);
       value_out[count] = v;
@@ -143,31 +156,47 @@ bool SparseInput<T>::assign(const T* x, int64_t rows, int64_t cols, double max_d
       count += nonzero;
       col_count[c] += nonzero;
     }
+    bounds[blocks] = static_cast<int32_t>(count);
     if (count > limit) return false;
   }
-  row_start_[static_cast<size_t>(rows)] = static_cast<int32_t>(count);
+  count_ = count;
   return true;
 }
 
 template <typename T>
 void SparseInput<T>::build_columns() {
-  // A counting sort of the entries by column (assign counted them); within a column
-  // they stay in row order.
+  // A counting sort of the entries by column (assign counted them), row by row, so
+  // that within a column they stay in row order; where a block of rows begins, every
+  // column's fill position is its bound for that block.
   if (col_row_.size() < row_col_.size()) {
     col_row_.resize(row_col_.size());
     col_value_.resize(row_col_.size());
   }
-  for (int64_t c = 0; c < cols_; ++c) col_start_[static_cast<size_t>(c + 1)] += col_start_[static_cast<size_t>(c)];
-  // col_start_ serves as the fill cursor, then is shifted back.
+  const int64_t blocks = row_blocks();
+  col_bounds_.resize(static_cast<size_t>(cols_ * (blocks + 1)));
+  fill_.resize(static_cast<size_t>(cols_));
+  int32_t next = 0;
+  for (int64_t c = 0; c < cols_; ++c) {
+    fill_[static_cast<size_t>(c)] = next;
+    next += col_count_[static_cast<size_t>(c)];
+  }
+  const int64_t row_stride = col_blocks() + 1;
   for (int64_t r = 0; r < rows_; ++r) {
-    for (int32_t e = row_start_[static_cast<size_t>(r)]; e < row_start_[static_cast<size_t>(r + 1)]; ++e) {
-      const auto slot = static_cast<size_t>(col_start_[static_cast<size_t>(row_col_[static_cast<size_t>(e)])]++);
+    if (r % kBlock == 0) {
+      for (int64_t c = 0; c < cols_; ++c) {
+        col_bounds_[static_cast<size_t>(c * (blocks + 1) + r / kBlock)] = fill_[static_cast<size_t>(c)];
+      }
+    }
+    const int32_t end = row_bounds_[static_cast<size_t>(r * row_stride + row_stride - 1)];
+    for (int32_t e = row_bounds_[static_cast<size_t>(r * row_stride)]; e < end; ++e) {
+      const auto slot = static_cast<size_t>(fill_[static_cast<size_t>(row_col_[static_cast<size_t>(e)])]++);
       col_row_[slot] = static_cast<int32_t>(r);
       col_value_[slot] = row_value_[static_cast<size_t>(e)];
     }
   }
-  for (int64_t c = cols_; c > 0; --c) col_start_[static_cast<size_t>(c)] = col_start_[static_cast<size_t>(c - 1)];
-  col_start_[0] = 0;
+  for (int64_t c = 0; c < cols_; ++c) {
+    col_bounds_[static_cast<size_t>(c * (blocks + 1) + blocks)] = fill_[static_cast<size_t>(c)];
+  }
   have_columns_ = true;
 }
 
@@ -179,23 +208,19 @@ void SparseInput<T>::linear_forward(const T* w, const T* bias, int64_t m, T* y) 
   if (wt_.size() != static_cast<size_t>(cols * ms)) wt_.assign(static_cast<size_t>(cols * ms), T(0));
   if (bias_.size() != static_cast<size_t>(ms)) bias_.assign(static_cast<size_t>(ms), T(0));
   if (bias != nullptr) std::copy(bias, bias + m, bias_.begin());
+  if (sums_.size() < static_cast<size_t>(rows_ * ms)) sums_.resize(static_cast<size_t>(rows_ * ms));
   T* wt = wt_.data();
-  run_parallel(threads_for(cols * m), [&](int part, int parts) {
+  T* sums = sums_.data();
+  run_parallel(threads_for(nonzeros() * m), [&](int part, int parts) {
     transpose_columns(w, cols, m, cols * part / parts / 8 * 8, part + 1 == parts ? cols : cols * (part + 1) / parts / 8 * 8,
                       wt, ms);
-  });
-
-  const T* init = bias != nullptr ? bias_.data() : nullptr;
-  run_parallel(threads_for(nonzeros() * m), [&](int part, int parts) {
-    for (int64_t r = rows_ * part / parts; r < rows_ * (part + 1) / parts; ++r) {
-      const int32_t begin = row_start_[static_cast<size_t>(r)];
-      const int32_t end = row_start_[static_cast<size_t>(r + 1)];
-      T* out = y + r * m;
-      accumulate_row<T>(row_col_.data() + begin, row_value_.data() + begin, end - begin, wt, ms, init,
-                        [&](int64_t j0, const T* acc, int64_t width) {
-                          std::copy(acc, acc + std::min(width, m - j0), out + j0);
-                        });
+    if (parts > 1) {
+#pragma omp barrier
     }
+    const int64_t r_begin = rows_ * part / parts, r_end = rows_ * (part + 1) / parts;
+    blocked_sums<T>(r_begin, r_end, col_blocks(), row_bounds_.data(), row_col_.data(), row_value_.data(), wt, ms,
+                    bias != nullptr ? bias_.data() : nullptr, sums);
+    for (int64_t r = r_begin; r < r_end; ++r) std::copy(sums + r * ms, sums + r * ms + m, y + r * m);
   });
 }
 
@@ -211,13 +236,8 @@ void SparseInput<T>::weight_grad(const T* dy, int64_t m, T* dw) {
   if (dwt_.size() < static_cast<size_t>(cols * ms)) dwt_.resize(static_cast<size_t>(cols * ms));
   T* dwt = dwt_.data();
   run_parallel(threads_for(nonzeros() * m), [&](int part, int parts) {
-    const int64_t c_begin = cols * part / parts, c_end = cols * (part + 1) / parts;
-    for (int64_t c = c_begin; c < c_end; ++c) {
-      const int32_t begin = col_start_[static_cast<size_t>(c)];
-      const int32_t end = col_start_[static_cast<size_t>(c + 1)];
-      accumulate_row<T>(col_row_.data() + begin, col_value_.data() + begin, end - begin, dy_.data(), ms, nullptr,
-                        [&](int64_t j0, const T* acc, int64_t width) { std::copy(acc, acc + width, dwt + c * ms + j0); });
-    }
+    blocked_sums<T>(cols * part / parts, cols * (part + 1) / parts, row_blocks(), col_bounds_.data(), col_row_.data(),
+                    col_value_.data(), dy_.data(), ms, nullptr, dwt);
     if (parts > 1) {
 #pragma omp barrier
     }

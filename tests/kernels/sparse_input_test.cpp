@@ -74,13 +74,17 @@ void expect_products_match(int64_t rows, int64_t cols, int64_t m, double toleran
 TEST(SparseInput, FloatProductsMatchPlainLoopsForEveryWidth) {
   for (int64_t m : {1, 4, 10, 16, 17, 31, 32, 33, 48, 63, 64, 65, 100, 130}) {
     expect_products_match<float>(13, 53, m, 1e-4);
-    expect_products_match<float>(70, 45, m, 1e-4);  // three blocks of rows, two of columns
+    expect_products_match<float>(70, 45, m, 1e-4);
   }
+  // More than one block of rows (dW) and of columns (forward): blocks are 128 long.
+  expect_products_match<float>(300, 290, 37, 1e-4);
+  expect_products_match<float>(129, 129, 100, 1e-4);
 }
 
 TEST(SparseInput, DoubleProductsMatchPlainLoops) {
   for (int64_t m : {3, 16, 100}) expect_products_match<double>(9, 40, m, 1e-12);
   expect_products_match<double>(33, 97, 70, 1e-12);
+  expect_products_match<double>(260, 140, 20, 1e-12);
 }
 
 TEST(SparseInput, ImageSizedBatchOnTwoThreads) {
