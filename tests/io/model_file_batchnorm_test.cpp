@@ -4,11 +4,11 @@
 
 #include <gtest/gtest.h>
 
-#include "io/temp_dir.h"
 #include "nnlab/io/model_file.h"
 #include "nnlab/io/safetensors.h"
 #include "nnlab/layers/batchnorm.h"
 #include "nnlab/model/model_spec.h"
+#include "temp_dir.h"
 
 namespace nnlab::test {
 namespace {

@@ -9,9 +9,10 @@
 #include <stdexcept>
 #include <string>
 
-#include "io/temp_dir.h"
+#include "io/safetensors_bytes.h"
 #include "nnlab/io/safetensors.h"
 #include "nnlab/model/model_spec.h"
+#include "temp_dir.h"
 
 namespace nnlab::test {
 namespace {
@@ -126,19 +127,19 @@ TEST(ModelFile, BadFilesNameThePathAndTheProblem) {
 
   expect_load_error(dir.file("missing.safetensors"), "cannot open");
   const std::string short_file = dir.file("short.safetensors");
-  write_raw(short_file, "abc");
+  write_bytes(short_file, "abc");
   expect_load_error(short_file, "shorter than the 8-byte header length");
   const std::string long_header = dir.file("long.safetensors");
-  write_raw(long_header, safetensors_bytes("{}", "").substr(0, 9));
+  write_bytes(long_header, safetensors_bytes("{}", "").substr(0, 9));
   expect_load_error(long_header, "header length 2 is larger than the file");
   const std::string not_json = dir.file("notjson.safetensors");
-  write_raw(not_json, safetensors_bytes("{nope}   ", ""));
+  write_bytes(not_json, safetensors_bytes("{nope}   ", ""));
   expect_load_error(not_json, "header is not valid JSON");
   const std::string bad_dtype = dir.file("dtype.safetensors");
-  write_raw(bad_dtype, safetensors_bytes(R"({"0.weight":{"dtype":"BF16","shape":[1],"data_offsets":[0,2]}})", "ab"));
+  write_bytes(bad_dtype, safetensors_bytes(R"({"0.weight":{"dtype":"BF16","shape":[1],"data_offsets":[0,2]}})", "ab"));
   expect_load_error(bad_dtype, "tensor '0.weight' has dtype BF16");
   const std::string out_of_range = dir.file("range.safetensors");
-  write_raw(out_of_range, safetensors_bytes(R"({"0.bias":{"dtype":"F32","shape":[5],"data_offsets":[0,20]}})", "ab"));
+  write_bytes(out_of_range, safetensors_bytes(R"({"0.bias":{"dtype":"F32","shape":[5],"data_offsets":[0,20]}})", "ab"));
   expect_load_error(out_of_range, "run past the end of the data");
 
   expect_load_error(broken("foreign.safetensors", [](auto& c) { c.metadata.clear(); }),
@@ -241,7 +242,7 @@ with torch.no_grad():
     y = net(io['x'])
 sys.exit(0 if torch.allclose(y, io['y'], rtol=1e-5, atol=1e-6) else 1)
 )";
-  write_raw(dir.file("check.py"), script);
+  write_bytes(dir.file("check.py"), script);
   const std::string command = "/usr/bin/python3 " + dir.file("check.py") + " " + dir.file("model.safetensors") + " " +
                               dir.file("io.safetensors");
   EXPECT_EQ(std::system(command.c_str()), 0) << command;

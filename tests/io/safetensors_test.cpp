@@ -7,7 +7,8 @@
 #include <stdexcept>
 #include <string>
 
-#include "io/temp_dir.h"
+#include "io/safetensors_bytes.h"
+#include "temp_dir.h"
 
 namespace nnlab::test {
 namespace {
@@ -28,7 +29,7 @@ std::string f64_bytes(double value) {
 // Reading `bytes` from a file fails with one line naming the file and containing `words`.
 void expect_read_error(const TempDir& dir, const std::string& bytes, const std::string& words) {
   const std::string path = dir.file("bad.safetensors");
-  write_raw(path, bytes);
+  write_bytes(path, bytes);
   try {
     read_safetensors(path);
     ADD_FAILURE() << "no error for " << words;
