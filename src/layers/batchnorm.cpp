@@ -14,6 +14,9 @@ namespace {
 // The loops below visit the tensor as N×C×spatial: dense input (spatial = 1) along the rows,
 // all features at once; images in contiguous H·W blocks. They take the arrays and hand the
 // lambdas values, not indices: the loops then vectorise (GCC turns indices into gathers).
+// The parallel_for bodies capture by value for the same reason: with captures by reference
+// GCC reads them again after every store (a forward pass over 128×32×14×14 took 970 µs
+// instead of 720 µs, measured).
 
 // sums[c] = Σ term(a_i, b_i, c) over the values i of channel c, in double.
 template <typename T, typename Term>
@@ -28,39 +31,41 @@ void sum_per_channel(const T* a, const T* b, int64_t n, int64_t channels, int64_
     }
     return;
   }
-#pragma omp parallel for if (n * channels * spatial > kParallelThreshold)
-  for (int64_t c = 0; c < channels; ++c) {
-    double sum = 0;
-    for (int64_t r = 0; r < n; ++r) {
-      const T* a_block = a + (r * channels + c) * spatial;
-      const T* b_block = b + (r * channels + c) * spatial;
+  parallel_for(channels, n * channels * spatial, [=](int64_t first, int64_t last) {
+    for (int64_t c = first; c < last; ++c) {
+      double sum = 0;
+      for (int64_t r = 0; r < n; ++r) {
+        const T* a_block = a + (r * channels + c) * spatial;
+        const T* b_block = b + (r * channels + c) * spatial;
 #pragma omp simd reduction(+ : sum)
-      for (int64_t s = 0; s < spatial; ++s) sum += term(a_block[s], b_block[s], c);
+        for (int64_t s = 0; s < spatial; ++s) sum += term(a_block[s], b_block[s], c);
+      }
+      sums[c] = sum;
     }
-    sums[c] = sum;
-  }
+  });
 }
 
 // out_i = f(a_i, b_i, c) for every element i, c being its channel.
 template <typename T, typename F>
 void map_per_channel(const T* a, const T* b, T* out, int64_t n, int64_t channels, int64_t spatial, F f) {
-#pragma omp parallel for if (n * channels * spatial > kParallelThreshold)
-  for (int64_t r = 0; r < n; ++r) {
-    if (spatial == 1) {
-      const int64_t row = r * channels;
+  parallel_for(n, n * channels * spatial, [=](int64_t first, int64_t last) {
+    for (int64_t r = first; r < last; ++r) {
+      if (spatial == 1) {
+        const int64_t row = r * channels;
 #pragma omp simd
-      for (int64_t c = 0; c < channels; ++c) out[row + c] = f(a[row + c], b[row + c], c);
-      continue;
-    }
-    for (int64_t c = 0; c < channels; ++c) {
-      const int64_t begin = (r * channels + c) * spatial;
-      const T* a_block = a + begin;
-      const T* b_block = b + begin;
-      T* out_block = out + begin;
+        for (int64_t c = 0; c < channels; ++c) out[row + c] = f(a[row + c], b[row + c], c);
+        continue;
+      }
+      for (int64_t c = 0; c < channels; ++c) {
+        const int64_t begin = (r * channels + c) * spatial;
+        const T* a_block = a + begin;
+        const T* b_block = b + begin;
+        T* out_block = out + begin;
 #pragma omp simd
-      for (int64_t s = 0; s < spatial; ++s) out_block[s] = f(a_block[s], b_block[s], c);
+        for (int64_t s = 0; s < spatial; ++s) out_block[s] = f(a_block[s], b_block[s], c);
+      }
     }
-  }
+  });
 }
 
 }  // namespace
