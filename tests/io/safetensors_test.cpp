@@ -82,6 +82,28 @@ TEST(Safetensors, RoundTripThroughAFile) {
   }
 }
 
+// Integer tensors (PyTorch's int64 buffers, such as num_batches_tracked) keep every bit.
+TEST(Safetensors, I64TensorsAreExactIntegers) {
+  SafetensorsContents contents;
+  contents.tensors["count"] = {{}, {}, "I64", {30}};
+  contents.tensors["ids"] = {{3}, {}, "I64", {-1, int64_t{1} << 60, 7}};
+  const std::string bytes = encode_safetensors(contents);
+  // The data section: count's 30 as 8 little-endian bytes (tensors in name order), then ids's 24 bytes.
+  EXPECT_EQ(bytes.substr(bytes.size() - 32, 8), std::string("\x1E\0\0\0\0\0\0\0", 8));
+  const SafetensorsContents back = decode_safetensors(bytes, "mem");
+  EXPECT_EQ(back.tensors.at("count").dtype, "I64");
+  EXPECT_TRUE(back.tensors.at("count").shape.empty());
+  EXPECT_EQ(back.tensors.at("count").integers, (std::vector<int64_t>{30}));
+  EXPECT_EQ(back.tensors.at("ids").integers, (std::vector<int64_t>{-1, int64_t{1} << 60, 7}));
+  EXPECT_TRUE(back.tensors.at("ids").data.empty());
+
+  SafetensorsContents mixed;
+  mixed.tensors["x"] = {{1}, {1.0f}, "I64", {1}};
+  EXPECT_THROW(encode_safetensors(mixed), std::invalid_argument);
+  mixed.tensors["x"] = {{2}, {}, "I64", {1}};
+  EXPECT_THROW(encode_safetensors(mixed), std::invalid_argument);
+}
+
 TEST(Safetensors, ReadsWhatOtherWritersProduce) {
   // Fields in another order, spaces, no metadata, tensors out of name order, F64.
   const std::string header = R"({ "z": {"shape": [1], "data_offsets": [0, 8], "dtype": "F64"},
