@@ -154,6 +154,7 @@ const Tensor<T>& BatchNorm<T>::forward(const Tensor<T>& x) {
       running_mean_[c] = static_cast<T>((1 - momentum_) * running_mean_[c] + momentum_ * mean[c]);
       running_var_[c] = static_cast<T>((1 - momentum_) * running_var_[c] + momentum_ * unbiased_var);
     }
+    ++num_batches_tracked_;
   } else {
     for (int64_t c = 0; c < channels; ++c) {
       mean[c] = running_mean_[c];
@@ -216,7 +217,7 @@ const Tensor<T>& BatchNorm<T>::backward(const Tensor<T>& dy) {
 
 template <typename T>
 std::vector<Parameter<T>> BatchNorm<T>::parameters() {
-  return {{"gamma", &gamma_, &gamma_grad_, false}, {"beta", &beta_, &beta_grad_, false}};
+  return {{"weight", &gamma_, &gamma_grad_, false}, {"bias", &beta_, &beta_grad_, false}};
 }
 
 template <typename T>
@@ -225,11 +226,17 @@ void BatchNorm<T>::initialize(const Initializer& /*init*/, Rng& /*rng*/) {
   beta_.fill(T(0));
   running_mean_.fill(T(0));
   running_var_.fill(T(1));
+  num_batches_tracked_ = 0;
 }
 
 template <typename T>
 std::vector<std::pair<std::string, Tensor<T>*>> BatchNorm<T>::buffers() {
   return {{"running_mean", &running_mean_}, {"running_var", &running_var_}};
+}
+
+template <typename T>
+std::vector<std::pair<std::string, int64_t*>> BatchNorm<T>::integer_buffers() {
+  return {{"num_batches_tracked", &num_batches_tracked_}};
 }
 
 template class BatchNorm<float>;

@@ -144,7 +144,7 @@ const Tensor<T>& LayerNorm<T>::backward(const Tensor<T>& dy) {
 
 template <typename T>
 std::vector<Parameter<T>> LayerNorm<T>::parameters() {
-  return {{"gamma", &gamma_, &gamma_grad_, false}, {"beta", &beta_, &beta_grad_, false}};
+  return {{"weight", &gamma_, &gamma_grad_, false}, {"bias", &beta_, &beta_grad_, false}};
 }
 
 template <typename T>
