@@ -25,7 +25,8 @@ std::vector<std::pair<std::string, Tensor<float>*>> named_tensors(Sequential<flo
 }
 
 // Files written before nnlab took PyTorch's names hold BatchNorm's and LayerNorm's
-// weight and bias as gamma and beta: those older names, by the current ones.
+// weight and bias as gamma and beta (LayerNorm's flat, C·H·W rather than C×H×W):
+// those older names, by the current ones.
 std::map<std::string, std::string> older_names(const Sequential<float>& model) {
   std::map<std::string, std::string> older;
   for (size_t i = 0; i < model.size(); ++i) {
@@ -115,7 +116,9 @@ LoadedModel load_model(const std::string& path) {
                                ", the model needs F32 or F64");
     }
     const std::vector<int64_t> needed = tensor->shape().to_vector();
-    if (found->second.shape != needed) {
+    const bool older_flat = older.count(name) && found->first == older.at(name) &&
+                            found->second.shape == std::vector<int64_t>{tensor->size()};
+    if (found->second.shape != needed && !older_flat) {
       throw std::runtime_error(path + ": tensor " + name + " has shape " + shape_text(found->second.shape) +
                                ", the model needs " + shape_text(needed));
     }

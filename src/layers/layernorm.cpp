@@ -33,16 +33,20 @@ void input_grad_row(const T* g, const T* x_hat, const T* gamma, T scale, int64_t
 }  // namespace
 
 template <typename T>
-LayerNorm<T>::LayerNorm(int64_t normalized_size, double eps)
-    : normalized_size_(normalized_size),
+LayerNorm<T>::LayerNorm(int64_t normalized_size, double eps) : LayerNorm(Shape{normalized_size}, eps) {}
+
+template <typename T>
+LayerNorm<T>::LayerNorm(const Shape& normalized_shape, double eps)
+    : normalized_size_(normalized_shape.numel()),
       eps_(eps),
-      gamma_(Shape{normalized_size}, T(1)),
-      beta_(Shape{normalized_size}, T(0)),
-      gamma_grad_(Shape{normalized_size}),
-      beta_grad_(Shape{normalized_size}) {
-  if (normalized_size <= 0) {
-    throw std::invalid_argument("LayerNorm needs a positive number of features, got " +
-                                std::to_string(normalized_size));
+      gamma_(normalized_shape, T(1)),
+      beta_(normalized_shape, T(0)),
+      gamma_grad_(normalized_shape),
+      beta_grad_(normalized_shape) {
+  if (normalized_shape.rank() == 0 || normalized_size_ <= 0) {
+    throw std::invalid_argument(
+        "LayerNorm needs a positive number of features, got " +
+        (normalized_shape.rank() == 1 ? std::to_string(normalized_size_) : "shape " + normalized_shape.str()));
   }
   if (!(eps > 0) || !std::isfinite(eps)) {
     throw std::invalid_argument("LayerNorm eps must be a finite number > 0, got " + detail::spec_number(eps));

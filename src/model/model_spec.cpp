@@ -159,7 +159,7 @@ LayerPtr<T> make_layernorm(const LayerArgs& args, const Shape& in) {
   args.allow(0, {"eps"});
   reject_init(args, "LayerNorm");
   const double eps = real_option(args, "eps", 1e-5);
-  return checked<T>(args, [&] { return std::make_unique<LayerNorm<T>>(in.numel(), eps); });
+  return checked<T>(args, [&] { return std::make_unique<LayerNorm<T>>(in, eps); });
 }
 
 // dropout:P

@@ -138,6 +138,40 @@ TEST(ModelFileBatchNorm, LoadsFilesWithTheOlderNames) {
   EXPECT_EQ(dynamic_cast<BatchNorm<float>&>(loaded.model[1]).num_batches_tracked(), 0);
 }
 
+// LayerNorm over images kept γ and β flat (C·H·W) under the older names; now C×H×W.
+TEST(ModelFileBatchNorm, LoadsFlatLayerNormTensorsUnderTheOlderNames) {
+  TempDir dir;
+  Sequential<float> model = build_model<float>("conv:2x3,layernorm,linear:3", Shape{1, 5, 5});
+  Rng rng(4);
+  model.initialize(Initializer::he_normal(), rng);
+  for (const auto& p : model.parameters()) {
+    for (float& v : *p.value) v += 0.1f * static_cast<float>(rng.normal());
+  }
+  model.eval();
+  Tensor<float> x(Shape{3, 1, 5, 5});
+  for (float& v : x) v = static_cast<float>(rng.normal());
+  const Tensor<float> expected = model.forward(x);
+  save_model(model, dir.file("new.safetensors"));
+
+  SafetensorsContents contents = read_safetensors(dir.file("new.safetensors"));
+  EXPECT_EQ(contents.tensors.at("1.weight").shape, (std::vector<int64_t>{2, 3, 3}));
+  for (const auto& [now, before] : {std::pair{"1.weight", "1.gamma"}, std::pair{"1.bias", "1.beta"}}) {
+    contents.tensors[before] = contents.tensors.at(now);
+    contents.tensors[before].shape = {18};
+    contents.tensors.erase(now);
+  }
+  write_safetensors(dir.file("old.safetensors"), contents);
+  LoadedModel loaded = load_model(dir.file("old.safetensors"));
+  const Tensor<float>& actual = loaded.model.forward(x);
+  for (int64_t i = 0; i < expected.size(); ++i) EXPECT_EQ(actual[i], expected[i]) << i;
+
+  // Under the current names the shape must be the current one.
+  contents = read_safetensors(dir.file("new.safetensors"));
+  contents.tensors["1.weight"].shape = {18};
+  write_safetensors(dir.file("flat.safetensors"), contents);
+  EXPECT_THROW(load_model(dir.file("flat.safetensors")), std::runtime_error);
+}
+
 TEST(ModelFileBatchNorm, BadNamesAndDtypesAreErrors) {
   TempDir dir;
   Sequential<float> model = trained_model();

@@ -258,10 +258,11 @@ TEST(ModelFile, PyTorchLoadsTheFile) {
 }
 
 // BatchNorm2d and BatchNorm1d (weight, bias, running statistics, int64 num_batches_tracked)
-// and LayerNorm, after training-mode forwards have moved the statistics.
+// and LayerNorm over images (weight C×H×W) and features, after training-mode forwards
+// have moved the statistics.
 TEST(ModelFile, PyTorchLoadsAModelWithNormalisationLayers) {
   Sequential<float> model = build_model<float>(
-      "conv:4x3,batchnorm,relu,flatten,linear:6,batchnorm,relu,linear:8,layernorm,linear:3", Shape{1, 6, 6});
+      "conv:4x3,batchnorm,relu,layernorm,flatten,linear:6,batchnorm,relu,linear:8,layernorm,linear:3", Shape{1, 6, 6});
   Rng rng(11);
   model.initialize(Initializer::he_normal(), rng);
   for (const auto& p : model.parameters()) {
@@ -276,7 +277,8 @@ TEST(ModelFile, PyTorchLoadsAModelWithNormalisationLayers) {
   Tensor<float> x(Shape{5, 1, 6, 6});
   for (float& v : x) v = 0.5f + static_cast<float>(rng.normal());
   expect_pytorch_loads(model, x,
-                       "nn.Sequential(nn.Conv2d(1, 4, 3), nn.BatchNorm2d(4), nn.ReLU(), nn.Flatten(), "
+                       "nn.Sequential(nn.Conv2d(1, 4, 3), nn.BatchNorm2d(4), nn.ReLU(), nn.LayerNorm([4, 4, 4]), "
+                       "nn.Flatten(), "
                        "nn.Linear(64, 6), nn.BatchNorm1d(6), nn.ReLU(), nn.Linear(6, 8), nn.LayerNorm(8), "
                        "nn.Linear(8, 3))");
 }

@@ -125,6 +125,8 @@ TEST(LayerNorm, SpecInfersTheSampleSize) {
   EXPECT_EQ(dynamic_cast<const LayerNorm<float>&>(model[2]).eps(), 0.001);
   EXPECT_EQ(model.spec(), "layernorm,linear:4,layernorm:eps=0.001");
   EXPECT_EQ(model.parameters()[0].name, "0.weight");
+  EXPECT_EQ(model.parameters()[0].value->shape(), (Shape{2, 3, 3}));  // as nn.LayerNorm([2, 3, 3])
+  EXPECT_EQ(model.parameters()[4].value->shape(), (Shape{4}));
   EXPECT_TRUE(model.buffers().empty());
 }
 

@@ -9,8 +9,7 @@
 // names ("0.weight", "0.bias", "1.running_mean", ...), stored as F32, and the
 // integer buffers (BatchNorm's "1.num_batches_tracked") as I64 scalars, so in Python
 //   model.load_state_dict(safetensors.torch.load_file("mnist.safetensors"))
-// works for the same architecture, strict=True included. (One gap: PyTorch's
-// LayerNorm over images keeps its weight as C×H×W, nnlab's as C·H·W.)
+// works for the same architecture, strict=True included.
 // The metadata says how to rebuild the model:
 //   nnlab.format_version  "1"
 //   nnlab.model           the spec, e.g. "linear:100,relu,linear:10"
