@@ -24,6 +24,21 @@ std::vector<std::pair<std::string, Tensor<float>*>> named_tensors(Sequential<flo
   return all;
 }
 
+// Files written before nnlab took PyTorch's names hold BatchNorm's and LayerNorm's
+// weight and bias as gamma and beta (LayerNorm's flat, C·H·W rather than C×H×W):
+// those older names, by the current ones.
+std::map<std::string, std::string> older_names(const Sequential<float>& model) {
+  std::map<std::string, std::string> older;
+  for (size_t i = 0; i < model.size(); ++i) {
+    const std::string type = model[i].type();
+    if (type != "BatchNorm" && type != "LayerNorm") continue;
+    const std::string prefix = std::to_string(i) + ".";
+    older[prefix + "weight"] = prefix + "gamma";
+    older[prefix + "bias"] = prefix + "beta";
+  }
+  return older;
+}
+
 const std::string& required(const std::map<std::string, std::string>& metadata, const char* key,
                             const std::string& path) {
   const auto it = metadata.find(key);
@@ -76,6 +91,10 @@ void save_model(Sequential<float>& model, const std::string& path,
     stored.shape = tensor->shape().to_vector();
     stored.data.assign(tensor->begin(), tensor->end());
   }
+  for (const auto& [name, value] : model.integer_buffers()) {
+    if (contents.tensors.count(name)) throw std::logic_error("cannot write " + path + ": two tensors named " + name);
+    contents.tensors[name] = {{}, {}, "I64", {*value}};  // a scalar, as PyTorch stores it
+  }
   write_safetensors(path, contents);
 }
 
@@ -84,18 +103,38 @@ LoadedModel load_model(const std::string& path) {
   Sequential<float> model = rebuild(contents.metadata, path);
   LoadedModel loaded{std::move(model), std::move(contents.metadata)};
 
+  const std::map<std::string, std::string> older = older_names(loaded.model);
   for (const auto& [name, tensor] : named_tensors(loaded.model)) {
-    const auto found = contents.tensors.find(name);
+    auto found = contents.tensors.find(name);
+    if (found == contents.tensors.end() && older.count(name)) found = contents.tensors.find(older.at(name));
     if (found == contents.tensors.end()) {
       throw std::runtime_error(path + ": tensor " + name + " is missing (the model " + loaded.metadata.at(kModelKey) +
                                " needs it)");
     }
+    if (found->second.is_integer()) {
+      throw std::runtime_error(path + ": tensor " + name + " has dtype " + found->second.dtype +
+                               ", the model needs F32 or F64");
+    }
     const std::vector<int64_t> needed = tensor->shape().to_vector();
-    if (found->second.shape != needed) {
+    const bool older_flat = older.count(name) && found->first == older.at(name) &&
+                            found->second.shape == std::vector<int64_t>{tensor->size()};
+    if (found->second.shape != needed && !older_flat) {
       throw std::runtime_error(path + ": tensor " + name + " has shape " + shape_text(found->second.shape) +
                                ", the model needs " + shape_text(needed));
     }
     std::copy(found->second.data.begin(), found->second.data.end(), tensor->begin());
+    contents.tensors.erase(found);
+  }
+  // Files written before nnlab saved them lack the integers; the layers' own values
+  // (0 batches tracked) stand.
+  for (const auto& [name, value] : loaded.model.integer_buffers()) {
+    const auto found = contents.tensors.find(name);
+    if (found == contents.tensors.end()) continue;
+    if (!found->second.is_integer() || !found->second.shape.empty()) {
+      throw std::runtime_error(path + ": tensor " + name + " is " + found->second.dtype + " of shape " +
+                               shape_text(found->second.shape) + ", the model needs an I64 scalar (shape [])");
+    }
+    *value = found->second.integers[0];
     contents.tensors.erase(found);
   }
   if (!contents.tensors.empty()) {

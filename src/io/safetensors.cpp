@@ -26,7 +26,7 @@ static_assert(std::numeric_limits<float>::is_iec559 && std::numeric_limits<doubl
 // 0 for a dtype nnlab cannot read or write.
 size_t dtype_size(const std::string& dtype) {
   if (dtype == "F32") return 4;
-  if (dtype == "F64") return 8;
+  if (dtype == "F64" || dtype == "I64") return 8;
   return 0;
 }
 
@@ -109,7 +109,7 @@ Entry parse_entry(const std::string& name, const json& info, const std::string& 
   if (!info["dtype"].is_string()) throw std::runtime_error(where + ": dtype must be a string");
   entry.dtype = info["dtype"].get<std::string>();
   if (dtype_size(entry.dtype) == 0) {
-    throw std::runtime_error(where + " has dtype " + entry.dtype + "; nnlab reads F32 and F64 only");
+    throw std::runtime_error(where + " has dtype " + entry.dtype + "; nnlab reads F32, F64 and I64 only");
   }
   if (!info["shape"].is_array()) throw std::runtime_error(where + ": shape must be an array");
   for (const json& dim : info["shape"]) {
@@ -191,8 +191,13 @@ SafetensorsTensor read_values(const Entry& entry, const char* data, const std::s
   tensor.dtype = entry.dtype;
   const size_t size = dtype_size(entry.dtype);
   const size_t count = static_cast<size_t>((entry.end - entry.begin) / size);
-  tensor.data.resize(count);
   const char* in = data + entry.begin;
+  if (tensor.is_integer()) {
+    tensor.integers.resize(count);
+    for (size_t i = 0; i < count; ++i, in += size) tensor.integers[i] = std::bit_cast<int64_t>(read_le(in, 8));
+    return tensor;
+  }
+  tensor.data.resize(count);
   for (size_t i = 0; i < count; ++i, in += size) {
     if (size == 4) {
       tensor.data[i] = std::bit_cast<float>(static_cast<uint32_t>(read_le(in, 4)));
@@ -225,10 +230,15 @@ std::string encode_safetensors(const SafetensorsContents& contents) {
     if (name.empty() || name == kMetadataKey) throw std::invalid_argument("bad tensor name " + in_quotes(name));
     const size_t size = dtype_size(tensor.dtype);
     if (size == 0) throw std::invalid_argument("tensor " + in_quotes(name) + ": cannot write dtype " + tensor.dtype);
+    if (tensor.is_integer() ? !tensor.data.empty() : !tensor.integers.empty()) {
+      throw std::invalid_argument("tensor " + in_quotes(name) + " of dtype " + tensor.dtype +
+                                  (tensor.is_integer() ? " has float data" : " has integers"));
+    }
     uint64_t count = 0;
-    if (!element_count(tensor.shape, count) || count != tensor.data.size()) {
+    const size_t values = tensor.is_integer() ? tensor.integers.size() : tensor.data.size();
+    if (!element_count(tensor.shape, count) || count != values) {
       throw std::invalid_argument("tensor " + in_quotes(name) + " of shape " + shape_text(tensor.shape) + " has " +
-                                  std::to_string(tensor.data.size()) + " values");
+                                  std::to_string(values) + " values");
     }
     header[name] = {
         {"dtype", tensor.dtype}, {"shape", tensor.shape}, {"data_offsets", {offset, offset + count * size}}};
@@ -248,6 +258,7 @@ std::string encode_safetensors(const SafetensorsContents& contents) {
   append_le(bytes, text.size(), kLengthBytes);
   bytes += text;
   for (const auto& [name, tensor] : contents.tensors) {
+    for (int64_t value : tensor.integers) append_le(bytes, std::bit_cast<uint64_t>(value), 8);
     for (float value : tensor.data) {
       if (tensor.dtype == "F32") {
         append_le(bytes, std::bit_cast<uint32_t>(value), 4);

@@ -14,6 +14,9 @@ namespace {
 // The loops below visit the tensor as N×C×spatial: dense input (spatial = 1) along the rows,
 // all features at once; images in contiguous H·W blocks. They take the arrays and hand the
 // lambdas values, not indices: the loops then vectorise (GCC turns indices into gathers).
+// The parallel_for bodies capture by value for the same reason: with captures by reference
+// GCC reads them again after every store (a forward pass over 128×32×14×14 took 970 µs
+// instead of 720 µs, measured).
 
 // sums[c] = Σ term(a_i, b_i, c) over the values i of channel c, in double.
 template <typename T, typename Term>
@@ -28,39 +31,41 @@ void sum_per_channel(const T* a, const T* b, int64_t n, int64_t channels, int64_
     }
     return;
   }
-#pragma omp parallel for if (n * channels * spatial > kParallelThreshold)
-  for (int64_t c = 0; c < channels; ++c) {
-    double sum = 0;
-    for (int64_t r = 0; r < n; ++r) {
-      const T* a_block = a + (r * channels + c) * spatial;
-      const T* b_block = b + (r * channels + c) * spatial;
+  parallel_for(channels, n * channels * spatial, [=](int64_t first, int64_t last) {
+    for (int64_t c = first; c < last; ++c) {
+      double sum = 0;
+      for (int64_t r = 0; r < n; ++r) {
+        const T* a_block = a + (r * channels + c) * spatial;
+        const T* b_block = b + (r * channels + c) * spatial;
 #pragma omp simd reduction(+ : sum)
-      for (int64_t s = 0; s < spatial; ++s) sum += term(a_block[s], b_block[s], c);
+        for (int64_t s = 0; s < spatial; ++s) sum += term(a_block[s], b_block[s], c);
+      }
+      sums[c] = sum;
     }
-    sums[c] = sum;
-  }
+  });
 }
 
 // out_i = f(a_i, b_i, c) for every element i, c being its channel.
 template <typename T, typename F>
 void map_per_channel(const T* a, const T* b, T* out, int64_t n, int64_t channels, int64_t spatial, F f) {
-#pragma omp parallel for if (n * channels * spatial > kParallelThreshold)
-  for (int64_t r = 0; r < n; ++r) {
-    if (spatial == 1) {
-      const int64_t row = r * channels;
+  parallel_for(n, n * channels * spatial, [=](int64_t first, int64_t last) {
+    for (int64_t r = first; r < last; ++r) {
+      if (spatial == 1) {
+        const int64_t row = r * channels;
 #pragma omp simd
-      for (int64_t c = 0; c < channels; ++c) out[row + c] = f(a[row + c], b[row + c], c);
-      continue;
-    }
-    for (int64_t c = 0; c < channels; ++c) {
-      const int64_t begin = (r * channels + c) * spatial;
-      const T* a_block = a + begin;
-      const T* b_block = b + begin;
-      T* out_block = out + begin;
+        for (int64_t c = 0; c < channels; ++c) out[row + c] = f(a[row + c], b[row + c], c);
+        continue;
+      }
+      for (int64_t c = 0; c < channels; ++c) {
+        const int64_t begin = (r * channels + c) * spatial;
+        const T* a_block = a + begin;
+        const T* b_block = b + begin;
+        T* out_block = out + begin;
 #pragma omp simd
-      for (int64_t s = 0; s < spatial; ++s) out_block[s] = f(a_block[s], b_block[s], c);
+        for (int64_t s = 0; s < spatial; ++s) out_block[s] = f(a_block[s], b_block[s], c);
+      }
     }
-  }
+  });
 }
 
 }  // namespace
@@ -149,6 +154,7 @@ const Tensor<T>& BatchNorm<T>::forward(const Tensor<T>& x) {
       running_mean_[c] = static_cast<T>((1 - momentum_) * running_mean_[c] + momentum_ * mean[c]);
       running_var_[c] = static_cast<T>((1 - momentum_) * running_var_[c] + momentum_ * unbiased_var);
     }
+    ++num_batches_tracked_;
   } else {
     for (int64_t c = 0; c < channels; ++c) {
       mean[c] = running_mean_[c];
@@ -211,7 +217,7 @@ const Tensor<T>& BatchNorm<T>::backward(const Tensor<T>& dy) {
 
 template <typename T>
 std::vector<Parameter<T>> BatchNorm<T>::parameters() {
-  return {{"gamma", &gamma_, &gamma_grad_, false}, {"beta", &beta_, &beta_grad_, false}};
+  return {{"weight", &gamma_, &gamma_grad_, false}, {"bias", &beta_, &beta_grad_, false}};
 }
 
 template <typename T>
@@ -220,11 +226,17 @@ void BatchNorm<T>::initialize(const Initializer& /*init*/, Rng& /*rng*/) {
   beta_.fill(T(0));
   running_mean_.fill(T(0));
   running_var_.fill(T(1));
+  num_batches_tracked_ = 0;
 }
 
 template <typename T>
 std::vector<std::pair<std::string, Tensor<T>*>> BatchNorm<T>::buffers() {
   return {{"running_mean", &running_mean_}, {"running_var", &running_var_}};
+}
+
+template <typename T>
+std::vector<std::pair<std::string, int64_t*>> BatchNorm<T>::integer_buffers() {
+  return {{"num_batches_tracked", &num_batches_tracked_}};
 }
 
 template class BatchNorm<float>;

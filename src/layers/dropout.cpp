@@ -20,6 +20,18 @@ inline uint64_t mix64(uint64_t z) {
 
 constexpr uint64_t kGolden = 0x9e3779b97f4a7c15ULL;  // 2⁶⁴/φ, SplitMix64's counter step
 
+// For i in [begin, end): mask_i = scale when element i's draw is below keep_below, else 0;
+// y_i = x_i · mask_i. A function of its own so that scale is a plain value: read from a
+// lambda's captures, GCC reloads it after every store and does not vectorise the loop.
+template <typename T>
+void draw_mask(uint64_t key, uint64_t keep_below, T scale, const T* x, T* mask, T* y, int64_t begin, int64_t end) {
+#pragma omp simd
+  for (int64_t i = begin; i < end; ++i) {
+    mask[i] = mix64(key + static_cast<uint64_t>(i) * kGolden) < keep_below ? scale : T(0);
+    y[i] = x[i] * mask[i];
+  }
+}
+
 }  // namespace
 
 template <typename T>
@@ -50,12 +62,8 @@ const Tensor<T>& Dropout<T>::forward(const Tensor<T>& x) {
   const T* in = x.data();
   T* mask = mask_.data();
   T* y = output_.data();
-  const int64_t n = x.size();
-#pragma omp parallel for simd if (n > kParallelThreshold)
-  for (int64_t i = 0; i < n; ++i) {
-    mask[i] = mix64(key + static_cast<uint64_t>(i) * kGolden) < keep_below ? scale : T(0);
-    y[i] = in[i] * mask[i];
-  }
+  parallel_for(x.size(),
+               [&](int64_t begin, int64_t end) { draw_mask(key, keep_below, scale, in, mask, y, begin, end); });
   return output_;
 }
 
@@ -71,9 +79,10 @@ const Tensor<T>& Dropout<T>::backward(const Tensor<T>& dy) {
   const T* g = dy.data();
   const T* mask = mask_.data();
   T* dx = input_grad_.data();
-  const int64_t n = dy.size();
-#pragma omp parallel for simd if (n > kParallelThreshold)
-  for (int64_t i = 0; i < n; ++i) dx[i] = g[i] * mask[i];
+  parallel_for(dy.size(), [&](int64_t begin, int64_t end) {
+#pragma omp simd
+    for (int64_t i = begin; i < end; ++i) dx[i] = g[i] * mask[i];
+  });
   return input_grad_;
 }
 

@@ -11,9 +11,9 @@ const Tensor<T>& Tanh<T>::forward(const Tensor<T>& x) {
   this->match(this->output_, x);
   const T* in = x.data();
   T* y = this->output_.data();
-  const int64_t n = x.size();
-#pragma omp parallel for if (n > kParallelThreshold)
-  for (int64_t i = 0; i < n; ++i) y[i] = std::tanh(in[i]);
+  parallel_for(x.size(), [&](int64_t begin, int64_t end) {
+    for (int64_t i = begin; i < end; ++i) y[i] = std::tanh(in[i]);
+  });
   return this->output_;
 }
 
@@ -24,9 +24,10 @@ const Tensor<T>& Tanh<T>::backward(const Tensor<T>& dy) {
   const T* y = this->output_.data();
   const T* g = dy.data();
   T* dx = this->input_grad_.data();
-  const int64_t n = dy.size();
-#pragma omp parallel for simd if (n > kParallelThreshold)
-  for (int64_t i = 0; i < n; ++i) dx[i] = g[i] * (T(1) - y[i] * y[i]);
+  parallel_for(dy.size(), [&](int64_t begin, int64_t end) {
+#pragma omp simd
+    for (int64_t i = begin; i < end; ++i) dx[i] = g[i] * (T(1) - y[i] * y[i]);
+  });
   return this->input_grad_;
 }
 

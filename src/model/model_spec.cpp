@@ -139,7 +139,7 @@ LayerPtr<T> checked(const LayerArgs& args, Make make) {
 
 // Normalisation layers start at γ = 1, β = 0 whatever the initialiser, so init= would be silently ignored.
 void reject_init(const LayerArgs& args, const std::string& layer) {
-  if (args.options.count("init")) args.fail(layer + " takes no init: gamma and beta start at 1 and 0");
+  if (args.options.count("init")) args.fail(layer + " takes no init: its weight (γ) and bias (β) start at 1 and 0");
 }
 
 // batchnorm[:eps=E][:momentum=M]: over F features for a sample of shape F, per channel for C×H×W.
@@ -159,7 +159,7 @@ LayerPtr<T> make_layernorm(const LayerArgs& args, const Shape& in) {
   args.allow(0, {"eps"});
   reject_init(args, "LayerNorm");
   const double eps = real_option(args, "eps", 1e-5);
-  return checked<T>(args, [&] { return std::make_unique<LayerNorm<T>>(in.numel(), eps); });
+  return checked<T>(args, [&] { return std::make_unique<LayerNorm<T>>(in, eps); });
 }
 
 // dropout:P
@@ -317,7 +317,6 @@ std::string mlp_spec(const std::vector<int64_t>& hidden, const std::string& acti
   for (int64_t h : hidden) spec += "linear:" + std::to_string(h) + "," + activation + ",";
   return spec + "linear:" + std::to_string(outputs);
 }
-
 
 bool is_preset(const std::string& name) { return presets().count(name) > 0; }
 

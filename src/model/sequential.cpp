@@ -121,6 +121,15 @@ std::vector<std::pair<std::string, Tensor<T>*>> Sequential<T>::buffers() {
 }
 
 template <typename T>
+std::vector<std::pair<std::string, int64_t*>> Sequential<T>::integer_buffers() {
+  std::vector<std::pair<std::string, int64_t*>> all;
+  for (size_t i = 0; i < layers_.size(); ++i) {
+    for (auto& [name, value] : layers_[i]->integer_buffers()) all.emplace_back(std::to_string(i) + "." + name, value);
+  }
+  return all;
+}
+
+template <typename T>
 int64_t Sequential<T>::parameter_count() {
   int64_t count = 0;
   for (const auto& p : parameters()) count += p.value->size();

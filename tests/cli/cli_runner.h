@@ -8,12 +8,11 @@
 //     EXPECT_EQ(r.code, 2);
 //   }
 //
-// The folder is named after the suite, the test and the process, so that
-// parallel test runs never share one, and it is removed afterwards.
+// The folder is a TempDir (temp_dir.h): named after the test and the process,
+// removed afterwards.
 
 #include <gtest/gtest.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cstdlib>
@@ -21,6 +20,8 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+
+#include "temp_dir.h"
 
 namespace nnlab::test {
 
@@ -47,18 +48,6 @@ inline int count(const std::string& text, const std::string& what) {
 
 class CliRunner : public ::testing::Test {
  protected:
-  void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = std::filesystem::temp_directory_path() / ("nnlab_cli_" + std::string(info->test_suite_name()) + "_" +
-                                                     std::to_string(::getpid()) + "_" + info->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-  }
-  void TearDown() override {
-    std::error_code ignored;
-    std::filesystem::remove_all(dir_, ignored);
-  }
-
   // `nnlab ARGS` through the shell (ARGS may quote); stdout and stderr are kept apart.
   CliResult run(const std::string& args) const {
     const auto out = dir_ / "stdout.txt";
@@ -68,7 +57,8 @@ class CliRunner : public ::testing::Test {
     return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(out), slurp(err)};
   }
 
-  std::filesystem::path dir_;
+  TempDir temp_;  // made when the test starts, removed when it ends
+  std::filesystem::path dir_ = temp_.path();
 };
 
 }  // namespace nnlab::test

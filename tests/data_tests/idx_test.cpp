@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "data_tests/temp_folder.h"
+#include "temp_dir.h"
 
 namespace nnlab::test {
 namespace {
@@ -43,7 +43,7 @@ std::vector<uint8_t> pattern(size_t count) {
 }
 
 TEST(Idx, RoundTripRaw) {
-  TempFolder folder;
+  TempDir folder;
   const std::string path = folder.file("array-idx3-ubyte");
   const std::vector<uint8_t> values = pattern(24);
   write_idx_u8(path, {3, 2, 4}, values);
@@ -58,7 +58,7 @@ TEST(Idx, RoundTripRaw) {
 }
 
 TEST(Idx, RoundTripGzip) {
-  TempFolder folder;
+  TempDir folder;
   const std::string path = folder.file("array-idx2-ubyte.gz");
   // Larger than deflate's 64 KiB output buffer, so the compression loop runs more than once.
   const std::vector<uint8_t> values = pattern(500 * 400);
@@ -81,7 +81,7 @@ TEST(Idx, CountIsTheProductOfDims) {
 }
 
 TEST(Idx, DecodesEveryTypeBigEndian) {
-  TempFolder folder;
+  TempDir folder;
   struct Case {
     uint8_t type_code;
     std::string data;
@@ -112,31 +112,31 @@ TEST(Idx, DecodesEveryTypeBigEndian) {
 }
 
 TEST(Idx, MissingFile) {
-  TempFolder folder;
+  TempDir folder;
   expect_read_error(folder.file("absent-idx1-ubyte"), "no such file");
 }
 
 TEST(Idx, FolderIsNotAFile) {
-  TempFolder folder;
+  TempDir folder;
   expect_read_error(folder.str(), "is a folder");
 }
 
 TEST(Idx, WrongMagic) {
-  TempFolder folder;
+  TempDir folder;
   const std::string path = folder.file("wrong-magic");
   write_bytes(path, std::string("\x01\x00\x08\x01\x00\x00\x00\x01", 8) + "x");
   expect_read_error(path, "bad magic number 0x01000801");
 }
 
 TEST(Idx, UnknownTypeCode) {
-  TempFolder folder;
+  TempDir folder;
   const std::string path = folder.file("unknown-type");
   write_bytes(path, idx_header(0x0A, {1}) + "x");
   expect_read_error(path, "unknown type code 10");
 }
 
 TEST(Idx, DimensionCountOutOfRange) {
-  TempFolder folder;
+  TempDir folder;
   const std::string none = folder.file("no-dims");
   write_bytes(none, idx_header(0x08, {}));
   expect_read_error(none, "unsupported number of dimensions 0");
@@ -146,21 +146,21 @@ TEST(Idx, DimensionCountOutOfRange) {
 }
 
 TEST(Idx, ZeroDimension) {
-  TempFolder folder;
+  TempDir folder;
   const std::string path = folder.file("zero-dim");
   write_bytes(path, idx_header(0x08, {3, 0, 4}));
   expect_read_error(path, "dimension 1 is zero");
 }
 
 TEST(Idx, TruncatedHeader) {
-  TempFolder folder;
+  TempDir folder;
   const std::string path = folder.file("short-header");
   write_bytes(path, idx_header(0x08, {3, 2}).substr(0, 9));
   expect_read_error(path, "truncated: expected 8 bytes of dimensions, found 5");
 }
 
 TEST(Idx, TruncatedRawFile) {
-  TempFolder folder;
+  TempDir folder;
   const std::string whole = folder.file("whole-idx2-ubyte");
   write_idx_u8(whole, {4, 6}, pattern(24));
   const std::string path = folder.file("truncated-idx2-ubyte");
@@ -169,7 +169,7 @@ TEST(Idx, TruncatedRawFile) {
 }
 
 TEST(Idx, HeaderPromisingFarMoreThanPresent) {
-  TempFolder folder;
+  TempDir folder;
   // 10000 × 10000 passes the size limit; the reader must find out that the
   // data is missing without first allocating 100 MB for it.
   const std::string path = folder.file("promises-much");
@@ -178,21 +178,21 @@ TEST(Idx, HeaderPromisingFarMoreThanPresent) {
 }
 
 TEST(Idx, ArrayTooLarge) {
-  TempFolder folder;
+  TempDir folder;
   const std::string path = folder.file("huge");
   write_bytes(path, idx_header(0x0E, {65536, 65536, 65536}));
   expect_read_error(path, "array too large");
 }
 
 TEST(Idx, TrailingBytes) {
-  TempFolder folder;
+  TempDir folder;
   const std::string path = folder.file("trailing");
   write_bytes(path, idx_header(0x08, {2}) + "ab" + "c");
   expect_read_error(path, "trailing bytes after the 2 data bytes");
 }
 
 TEST(Idx, TruncatedGzip) {
-  TempFolder folder;
+  TempDir folder;
   const std::string whole = folder.file("whole-idx2-ubyte.gz");
   write_idx_u8(whole, {100, 100}, pattern(10000));
   const std::string bytes = read_bytes(whole);
@@ -206,7 +206,7 @@ TEST(Idx, TruncatedGzip) {
 }
 
 TEST(Idx, CorruptGzip) {
-  TempFolder folder;
+  TempDir folder;
   const std::string whole = folder.file("whole-idx2-ubyte.gz");
   write_idx_u8(whole, {100, 100}, pattern(10000));
   std::string bytes = read_bytes(whole);
@@ -218,7 +218,7 @@ TEST(Idx, CorruptGzip) {
 }
 
 TEST(Idx, WriteRejectsInconsistentArguments) {
-  TempFolder folder;
+  TempDir folder;
   EXPECT_THROW(write_idx_u8(folder.file("a"), {2, 3}, pattern(5)), std::invalid_argument);
   EXPECT_THROW(write_idx_u8(folder.file("b"), {2, 0}, {}), std::invalid_argument);
   EXPECT_THROW(write_idx_u8(folder.file("c"), {}, {}), std::invalid_argument);

@@ -8,8 +8,8 @@
 #include <optional>
 #include <stdexcept>
 
-#include "data_tests/temp_folder.h"
 #include "nnlab/data/idx.h"
+#include "temp_dir.h"
 
 namespace nnlab::test {
 namespace {
@@ -85,7 +85,7 @@ TEST(Mnist, BundledValuesMatchAnIndependentReading) {
 }
 
 TEST(Mnist, FullMnistIsUsedWhenTheTrainingFilesArePresent) {
-  TempFolder folder;
+  TempDir folder;
   // Mixed raw and gzip files, and 4×3 images: nothing assumes 28×28.
   write_idx_u8(folder.file("train-images-idx3-ubyte"), {5, 4, 3}, fake_pixels(5, 12));
   write_idx_u8(folder.file("train-labels-idx1-ubyte.gz"), {5}, {3, 1, 4, 1, 5});
@@ -102,19 +102,19 @@ TEST(Mnist, FullMnistIsUsedWhenTheTrainingFilesArePresent) {
 }
 
 TEST(Mnist, MissingFolderNamesTheExpectedFiles) {
-  TempFolder folder;
+  TempDir folder;
   const std::string absent = folder.file("no-such-folder");
   expect_mnist_error(absent, {absent, "does not exist", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"});
 }
 
 TEST(Mnist, MissingLabelFile) {
-  TempFolder folder;
+  TempDir folder;
   write_idx_u8(folder.file("t10k-images-idx3-ubyte.gz"), {2, 2, 2}, fake_pixels(2, 4));
   expect_mnist_error(folder.str(), {folder.str(), "has no t10k-labels-idx1-ubyte[.gz]"});
 }
 
 TEST(Mnist, HalfATrainingSetIsAnError) {
-  TempFolder folder;
+  TempDir folder;
   write_idx_u8(folder.file("t10k-images-idx3-ubyte"), {2, 2, 2}, fake_pixels(2, 4));
   write_idx_u8(folder.file("t10k-labels-idx1-ubyte"), {2}, {0, 1});
   write_idx_u8(folder.file("train-images-idx3-ubyte"), {2, 2, 2}, fake_pixels(2, 4));
@@ -122,14 +122,14 @@ TEST(Mnist, HalfATrainingSetIsAnError) {
 }
 
 TEST(Mnist, SampleSplitNeedsMoreThan8000Images) {
-  TempFolder folder;
+  TempDir folder;
   write_idx_u8(folder.file("t10k-images-idx3-ubyte"), {2, 2, 2}, fake_pixels(2, 4));
   write_idx_u8(folder.file("t10k-labels-idx1-ubyte"), {2}, {0, 1});
   expect_mnist_error(folder.str(), {folder.str(), "more than 8000 images", "found 2"});
 }
 
 TEST(Mnist, LabelOutOfRangeNamesItsIndex) {
-  TempFolder folder;
+  TempDir folder;
   const std::string images = folder.file("images");
   const std::string labels = folder.file("labels");
   write_idx_u8(images, {3, 2, 2}, fake_pixels(3, 4));
@@ -145,7 +145,7 @@ TEST(Mnist, LabelOutOfRangeNamesItsIndex) {
 }
 
 TEST(Mnist, ImagesAndLabelsMustAgree) {
-  TempFolder folder;
+  TempDir folder;
   const std::string images = folder.file("images");
   const std::string flat_images = folder.file("flat-images");
   const std::string labels = folder.file("labels");
@@ -167,7 +167,7 @@ TEST(Mnist, ImagesAndLabelsMustAgree) {
 }
 
 TEST(Mnist, ChannelImagesKeepTheirShape) {
-  TempFolder folder;
+  TempDir folder;
   write_idx_u8(folder.file("images"), {2, 3, 2, 2}, fake_pixels(2, 12));
   write_idx_u8(folder.file("labels"), {2}, {1, 0});
   const Dataset data = load_idx_classification(folder.file("images"), folder.file("labels"), 2);

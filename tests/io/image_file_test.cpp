@@ -7,8 +7,8 @@
 #include <vector>
 
 #include "io/png_builder.h"
-#include "io/temp_dir.h"
 #include "nnlab/io/pgm.h"
+#include "temp_dir.h"
 
 namespace nnlab::test {
 namespace {
@@ -157,8 +157,8 @@ TEST(PngTest, DamagedOrTruncatedFilesAreErrorsNamingTheFile) {
 
 TEST(ImageFileTest, ReadsByContentNotByName) {
   TempDir dir;
-  write_raw(dir.file("really_a_png.pgm"), png_grey8(1, 1, {255}));
-  write_raw(dir.file("really_a_pgm.png"), "P2 1 1 255 0");
+  write_bytes(dir.file("really_a_png.pgm"), png_grey8(1, 1, {255}));
+  write_bytes(dir.file("really_a_pgm.png"), "P2 1 1 255 0");
   expect_pixels(read_image(dir.file("really_a_png.pgm")), 1, 1, {1.0f});
   expect_pixels(read_image(dir.file("really_a_pgm.png")), 1, 1, {0.0f});
 }
@@ -174,10 +174,10 @@ TEST(ImageFileTest, WritePgmThenReadBack) {
 
 TEST(ImageFileTest, OtherFormatsMissingAndEmptyFilesAreNamed) {
   TempDir dir;
-  write_raw(dir.file("photo.jpg"), "\xFF\xD8\xFF\xE0 a JPEG");
-  write_raw(dir.file("notes.txt"), "hello");
-  write_raw(dir.file("empty.png"), "");
-  write_raw(dir.file("colour.ppm"), "P6 1 1 255 abc");
+  write_bytes(dir.file("photo.jpg"), "\xFF\xD8\xFF\xE0 a JPEG");
+  write_bytes(dir.file("notes.txt"), "hello");
+  write_bytes(dir.file("empty.png"), "");
+  write_bytes(dir.file("colour.ppm"), "P6 1 1 255 abc");
   EXPECT_NE(error_of([&] { read_image(dir.file("photo.jpg")); }).find("photo.jpg is a JPEG file"), std::string::npos);
   EXPECT_NE(error_of([&] { read_image(dir.file("notes.txt")); }).find("notes.txt is neither PNG nor PGM"),
             std::string::npos);

@@ -9,9 +9,10 @@
 #include <stdexcept>
 #include <string>
 
-#include "io/temp_dir.h"
+#include "io/safetensors_bytes.h"
 #include "nnlab/io/safetensors.h"
 #include "nnlab/model/model_spec.h"
+#include "temp_dir.h"
 
 namespace nnlab::test {
 namespace {
@@ -126,19 +127,19 @@ TEST(ModelFile, BadFilesNameThePathAndTheProblem) {
 
   expect_load_error(dir.file("missing.safetensors"), "cannot open");
   const std::string short_file = dir.file("short.safetensors");
-  write_raw(short_file, "abc");
+  write_bytes(short_file, "abc");
   expect_load_error(short_file, "shorter than the 8-byte header length");
   const std::string long_header = dir.file("long.safetensors");
-  write_raw(long_header, safetensors_bytes("{}", "").substr(0, 9));
+  write_bytes(long_header, safetensors_bytes("{}", "").substr(0, 9));
   expect_load_error(long_header, "header length 2 is larger than the file");
   const std::string not_json = dir.file("notjson.safetensors");
-  write_raw(not_json, safetensors_bytes("{nope}   ", ""));
+  write_bytes(not_json, safetensors_bytes("{nope}   ", ""));
   expect_load_error(not_json, "header is not valid JSON");
   const std::string bad_dtype = dir.file("dtype.safetensors");
-  write_raw(bad_dtype, safetensors_bytes(R"({"0.weight":{"dtype":"BF16","shape":[1],"data_offsets":[0,2]}})", "ab"));
+  write_bytes(bad_dtype, safetensors_bytes(R"({"0.weight":{"dtype":"BF16","shape":[1],"data_offsets":[0,2]}})", "ab"));
   expect_load_error(bad_dtype, "tensor '0.weight' has dtype BF16");
   const std::string out_of_range = dir.file("range.safetensors");
-  write_raw(out_of_range, safetensors_bytes(R"({"0.bias":{"dtype":"F32","shape":[5],"data_offsets":[0,20]}})", "ab"));
+  write_bytes(out_of_range, safetensors_bytes(R"({"0.bias":{"dtype":"F32","shape":[5],"data_offsets":[0,20]}})", "ab"));
   expect_load_error(out_of_range, "run past the end of the data");
 
   expect_load_error(broken("foreign.safetensors", [](auto& c) { c.metadata.clear(); }),
@@ -201,18 +202,18 @@ TEST(ModelFile, ExtraMetadataCannotOverrideTheModel) {
   EXPECT_TRUE(dir.names().empty());
 }
 
-// PyTorch reads the file with nothing but json, struct and torch.frombuffer,
-// loads it into the same nn.Sequential and gives the same outputs.
-TEST(ModelFile, PyTorchLoadsTheFile) {
+// PyTorch reads the file with nothing but json, struct and torch.frombuffer, loads it
+// into `net` (Python code that builds the same nn.Sequential) with
+// load_state_dict(strict=True), finds every tensor's dtype as its own state dict has
+// it, and gives the same outputs for x as `model` in eval mode.
+void expect_pytorch_loads(Sequential<float>& model, const Tensor<float>& x, const std::string& net) {
   if (std::system("/usr/bin/python3 -c 'import torch' >/dev/null 2>&1") != 0) {
     GTEST_SKIP() << "/usr/bin/python3 with torch is not available";
   }
   TempDir dir;
-  Sequential<float> model = small_model();
   model.eval();
   save_model(model, dir.file("model.safetensors"));
   SafetensorsContents io;
-  const Tensor<float> x = sample_input();
   io.tensors["x"] = {x.shape().to_vector(), {x.begin(), x.end()}, "F32"};
   const Tensor<float>& y = model.forward(x);
   io.tensors["y"] = {y.shape().to_vector(), {y.begin(), y.end()}, "F32"};
@@ -220,6 +221,7 @@ TEST(ModelFile, PyTorchLoadsTheFile) {
 
   const std::string script = R"(
 import json, struct, sys, torch
+dtypes = {'F32': torch.float32, 'I64': torch.int64}
 def load(path):
     raw = open(path, 'rb').read()
     (n,) = struct.unpack('<Q', raw[:8])
@@ -228,23 +230,57 @@ def load(path):
     data = bytearray(raw[8 + n:])
     tensors = {}
     for name, info in header.items():
-        assert info['dtype'] == 'F32'
         begin, end = info['data_offsets']
-        tensors[name] = torch.frombuffer(data[begin:end], dtype=torch.float32).reshape(info['shape'])
+        tensors[name] = torch.frombuffer(data[begin:end], dtype=dtypes[info['dtype']]).reshape(info['shape'])
     return meta, tensors
 meta, state = load(sys.argv[1])
 _, io = load(sys.argv[2])
-assert meta['nnlab.model'] == 'linear:5,relu,linear:3', meta
-net = torch.nn.Sequential(torch.nn.Linear(4, 5), torch.nn.ReLU(), torch.nn.Linear(5, 3))
+nn = torch.nn
+net = )" + net + R"(
 net.load_state_dict(state, strict=True)
+for name, tensor in net.state_dict().items():
+    assert state[name].dtype == tensor.dtype, (name, state[name].dtype, tensor.dtype)
+    assert torch.equal(state[name], tensor), name
+net.eval()
 with torch.no_grad():
     y = net(io['x'])
 sys.exit(0 if torch.allclose(y, io['y'], rtol=1e-5, atol=1e-6) else 1)
 )";
-  write_raw(dir.file("check.py"), script);
+  write_bytes(dir.file("check.py"), script);
   const std::string command = "/usr/bin/python3 " + dir.file("check.py") + " " + dir.file("model.safetensors") + " " +
                               dir.file("io.safetensors");
   EXPECT_EQ(std::system(command.c_str()), 0) << command;
+}
+
+TEST(ModelFile, PyTorchLoadsTheFile) {
+  Sequential<float> model = small_model();
+  expect_pytorch_loads(model, sample_input(), "nn.Sequential(nn.Linear(4, 5), nn.ReLU(), nn.Linear(5, 3))");
+}
+
+// BatchNorm2d and BatchNorm1d (weight, bias, running statistics, int64 num_batches_tracked)
+// and LayerNorm over images (weight C×H×W) and features, after training-mode forwards
+// have moved the statistics.
+TEST(ModelFile, PyTorchLoadsAModelWithNormalisationLayers) {
+  Sequential<float> model = build_model<float>(
+      "conv:4x3,batchnorm,relu,layernorm,flatten,linear:6,batchnorm,relu,linear:8,layernorm,linear:3", Shape{1, 6, 6});
+  Rng rng(11);
+  model.initialize(Initializer::he_normal(), rng);
+  for (const auto& p : model.parameters()) {
+    for (float& v : *p.value) v += 0.1f * static_cast<float>(rng.normal());  // γ ≠ 1, β ≠ 0, biases ≠ 0
+  }
+  model.train();
+  Tensor<float> batch(Shape{8, 1, 6, 6});
+  for (int step = 0; step < 7; ++step) {
+    for (float& v : batch) v = 0.5f + static_cast<float>(rng.normal());
+    model.forward(batch);
+  }
+  Tensor<float> x(Shape{5, 1, 6, 6});
+  for (float& v : x) v = 0.5f + static_cast<float>(rng.normal());
+  expect_pytorch_loads(model, x,
+                       "nn.Sequential(nn.Conv2d(1, 4, 3), nn.BatchNorm2d(4), nn.ReLU(), nn.LayerNorm([4, 4, 4]), "
+                       "nn.Flatten(), "
+                       "nn.Linear(64, 6), nn.BatchNorm1d(6), nn.ReLU(), nn.Linear(6, 8), nn.LayerNorm(8), "
+                       "nn.Linear(8, 3))");
 }
 
 }  // namespace

@@ -7,7 +7,8 @@
 #include <stdexcept>
 #include <string>
 
-#include "io/temp_dir.h"
+#include "io/safetensors_bytes.h"
+#include "temp_dir.h"
 
 namespace nnlab::test {
 namespace {
@@ -28,7 +29,7 @@ std::string f64_bytes(double value) {
 // Reading `bytes` from a file fails with one line naming the file and containing `words`.
 void expect_read_error(const TempDir& dir, const std::string& bytes, const std::string& words) {
   const std::string path = dir.file("bad.safetensors");
-  write_raw(path, bytes);
+  write_bytes(path, bytes);
   try {
     read_safetensors(path);
     ADD_FAILURE() << "no error for " << words;
@@ -79,6 +80,28 @@ TEST(Safetensors, RoundTripThroughAFile) {
       EXPECT_EQ(std::bit_cast<uint32_t>(read.data[i]), std::bit_cast<uint32_t>(tensor.data[i])) << name << i;
     }
   }
+}
+
+// Integer tensors (PyTorch's int64 buffers, such as num_batches_tracked) keep every bit.
+TEST(Safetensors, I64TensorsAreExactIntegers) {
+  SafetensorsContents contents;
+  contents.tensors["count"] = {{}, {}, "I64", {30}};
+  contents.tensors["ids"] = {{3}, {}, "I64", {-1, int64_t{1} << 60, 7}};
+  const std::string bytes = encode_safetensors(contents);
+  // The data section: count's 30 as 8 little-endian bytes (tensors in name order), then ids's 24 bytes.
+  EXPECT_EQ(bytes.substr(bytes.size() - 32, 8), std::string("\x1E\0\0\0\0\0\0\0", 8));
+  const SafetensorsContents back = decode_safetensors(bytes, "mem");
+  EXPECT_EQ(back.tensors.at("count").dtype, "I64");
+  EXPECT_TRUE(back.tensors.at("count").shape.empty());
+  EXPECT_EQ(back.tensors.at("count").integers, (std::vector<int64_t>{30}));
+  EXPECT_EQ(back.tensors.at("ids").integers, (std::vector<int64_t>{-1, int64_t{1} << 60, 7}));
+  EXPECT_TRUE(back.tensors.at("ids").data.empty());
+
+  SafetensorsContents mixed;
+  mixed.tensors["x"] = {{1}, {1.0f}, "I64", {1}};
+  EXPECT_THROW(encode_safetensors(mixed), std::invalid_argument);
+  mixed.tensors["x"] = {{2}, {}, "I64", {1}};
+  EXPECT_THROW(encode_safetensors(mixed), std::invalid_argument);
 }
 
 TEST(Safetensors, ReadsWhatOtherWritersProduce) {

@@ -106,7 +106,7 @@ TEST(BatchNorm, GradientCheckInsideAModel) {
   Sequential<double> model = build_model<double>("linear:6,batchnorm,relu,linear:4", Shape{5});
   model.initialize(Initializer::he_normal(), rng);
   for (auto& p : model.parameters()) {
-    if (p.name == "1.gamma" || p.name == "1.beta") {
+    if (p.name == "1.weight" || p.name == "1.bias") {
       for (double& v : *p.value) v = rng.normal();
     }
   }
@@ -218,8 +218,8 @@ TEST(BatchNorm, InitializeResetsScaleShiftAndRunningStatistics) {
   }
   const auto params = layer.parameters();
   ASSERT_EQ(params.size(), 2u);
-  EXPECT_EQ(params[0].name, "gamma");
-  EXPECT_EQ(params[1].name, "beta");
+  EXPECT_EQ(params[0].name, "weight");
+  EXPECT_EQ(params[1].name, "bias");
   EXPECT_FALSE(params[0].decay);
   EXPECT_FALSE(params[1].decay);
 }
@@ -260,8 +260,27 @@ TEST(BatchNorm, ModelListsItsRunningStatisticsAsBuffers) {
   EXPECT_EQ(buffers[1].second->shape(), (Shape{4}));
   const auto params = model.parameters();
   ASSERT_EQ(params.size(), 6u);
-  EXPECT_EQ(params[2].name, "1.gamma");
-  EXPECT_EQ(params[3].name, "1.beta");
+  EXPECT_EQ(params[2].name, "1.weight");
+  EXPECT_EQ(params[3].name, "1.bias");
+}
+
+TEST(BatchNorm, TracksTrainingBatchesAsPyTorchDoes) {
+  Sequential<float> model = build_model<float>("linear:4,batchnorm,relu,linear:3", Shape{5});
+  const auto integers = model.integer_buffers();
+  ASSERT_EQ(integers.size(), 1u);
+  EXPECT_EQ(integers[0].first, "1.num_batches_tracked");
+  auto& layer = dynamic_cast<BatchNorm<float>&>(model[1]);
+  const Tensor<float> x(Shape{3, 5}, std::vector<float>(15, 0.5f));
+  model.train();
+  model.forward(x);
+  model.forward(x);
+  model.eval();
+  model.forward(x);  // eval forwards use the running statistics and do not count
+  EXPECT_EQ(layer.num_batches_tracked(), 2);
+  EXPECT_EQ(*integers[0].second, 2);
+  Rng rng(1);
+  model.initialize(Initializer::he_normal(), rng);
+  EXPECT_EQ(layer.num_batches_tracked(), 0);
 }
 
 TEST(BatchNorm, SpecInfersFeaturesOrChannels) {

@@ -7,12 +7,20 @@
 
 namespace nnlab::test {
 
+// The case's tensor for parameter `name` among `tensors` (params or dparams).
+// layers.json names the normalisation layers' weight and bias gamma and beta.
+inline const nlohmann::json& reference_tensor(const nlohmann::json& tensors, const std::string& name) {
+  if (!tensors.contains(name) && name == "weight" && tensors.contains("gamma")) return tensors.at("gamma");
+  if (!tensors.contains(name) && name == "bias" && tensors.contains("beta")) return tensors.at("beta");
+  return tensors.at(name);
+}
+
 // Loads the case's parameters into the layer, runs forward and backward, and
 // compares y, dx and every parameter gradient with PyTorch's float64 values.
 template <typename T>
 void expect_matches_reference(Layer<T>& layer, const nlohmann::json& c, double tolerance) {
   for (auto& p : layer.parameters()) {
-    const Tensor<double> value = tensor_from_json(c.at("params").at(p.name));
+    const Tensor<double> value = tensor_from_json(reference_tensor(c.at("params"), p.name));
     ASSERT_EQ(value.size(), p.value->size()) << p.name;
     for (int64_t i = 0; i < value.size(); ++i) (*p.value)[i] = static_cast<T>(value[i]);
   }
@@ -26,7 +34,8 @@ void expect_matches_reference(Layer<T>& layer, const nlohmann::json& c, double t
   EXPECT_EQ(dx.shape(), x.shape());
   EXPECT_TRUE(tensors_near(dx, tensor_from_json(c.at("dx")), tolerance)) << "input gradient";
   for (auto& p : layer.parameters()) {
-    EXPECT_TRUE(tensors_near(*p.grad, tensor_from_json(c.at("dparams").at(p.name)), tolerance)) << p.name;
+    EXPECT_TRUE(tensors_near(*p.grad, tensor_from_json(reference_tensor(c.at("dparams"), p.name)), tolerance))
+        << p.name;
   }
 }
 

@@ -90,8 +90,8 @@ TEST(LayerNorm, InitializeSetsScaleOneShiftZero) {
   }
   const auto params = layer.parameters();
   ASSERT_EQ(params.size(), 2u);
-  EXPECT_EQ(params[0].name, "gamma");
-  EXPECT_EQ(params[1].name, "beta");
+  EXPECT_EQ(params[0].name, "weight");
+  EXPECT_EQ(params[1].name, "bias");
   EXPECT_FALSE(params[0].decay);
   EXPECT_FALSE(params[1].decay);
 }
@@ -124,7 +124,9 @@ TEST(LayerNorm, SpecInfersTheSampleSize) {
   EXPECT_EQ(dynamic_cast<const LayerNorm<float>&>(model[2]).normalized_size(), 4);
   EXPECT_EQ(dynamic_cast<const LayerNorm<float>&>(model[2]).eps(), 0.001);
   EXPECT_EQ(model.spec(), "layernorm,linear:4,layernorm:eps=0.001");
-  EXPECT_EQ(model.parameters()[0].name, "0.gamma");
+  EXPECT_EQ(model.parameters()[0].name, "0.weight");
+  EXPECT_EQ(model.parameters()[0].value->shape(), (Shape{2, 3, 3}));  // as nn.LayerNorm([2, 3, 3])
+  EXPECT_EQ(model.parameters()[4].value->shape(), (Shape{4}));
   EXPECT_TRUE(model.buffers().empty());
 }
 

@@ -13,6 +13,7 @@
 #include "nnlab/optim/adamw.h"
 #include "nnlab/optim/factory.h"
 #include "nnlab/optim/momentum.h"
+#include "nnlab/optim/nesterov.h"
 #include "nnlab/optim/rmsprop.h"
 #include "nnlab/optim/sgd.h"
 
@@ -136,6 +137,24 @@ TEST(MomentumOptim, FirstVelocityIsTheGradientAndLrChangesActAtOnce) {
   momentum.set_lr(0.01);
   momentum.step();  // v = 0.5·2 + 2 = 3, w = 0.8 − 0.03
   EXPECT_DOUBLE_EQ(p.value[0], 0.77);
+}
+
+TEST(NesterovOptim, IsMomentumWithTheNesterovFlag) {
+  OwnedParameter<double> a(Shape{1}, {1.0});
+  OwnedParameter<double> b(Shape{1}, {1.0});
+  Nesterov<double> nesterov({a.parameter()}, 0.1, 0.5);
+  Momentum<double> flagged({b.parameter()}, 0.1, 0.5, WeightDecay::none(), /*nesterov=*/true);
+  EXPECT_TRUE(nesterov.nesterov());
+  EXPECT_EQ(nesterov.name(), "Nesterov");
+  EXPECT_EQ(flagged.name(), "Nesterov");
+  for (int step = 0; step < 2; ++step) {
+    a.grad[0] = b.grad[0] = 2.0;
+    nesterov.step();
+    flagged.step();
+  }
+  // v = 2, w = 1 − 0.1·(2 + 1); then v = 3, w = 0.7 − 0.1·(2 + 1.5)
+  EXPECT_DOUBLE_EQ(a.value[0], 0.35);
+  EXPECT_EQ(a.value[0], b.value[0]);
 }
 
 TEST(AdamOptim, FirstStepIsLrTimesSignOfGradient) {

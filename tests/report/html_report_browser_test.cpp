@@ -4,7 +4,6 @@
 
 #include <gtest/gtest.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -13,6 +12,7 @@
 #include <string>
 
 #include "nnlab/report/run_report.h"
+#include "temp_dir.h"
 
 namespace nnlab::report {
 namespace {
@@ -61,8 +61,8 @@ TEST(HtmlReportBrowser, ChromiumRendersEveryChart) {
   input.settings = {{"optimizer", "adam"}, {"note", "<script>alert(1)</script>"}};
   const HtmlReport page = run_report(input);
 
-  const auto dir = std::filesystem::temp_directory_path() / ("nnlab_browser_" + std::to_string(::getpid()));
-  std::filesystem::remove_all(dir);
+  const test::TempDir temp;
+  const auto& dir = temp.path();
   std::filesystem::create_directories(dir / "profile");
   page.save((dir / "report.html").string());
 
@@ -89,7 +89,6 @@ TEST(HtmlReportBrowser, ChromiumRendersEveryChart) {
   // Text is escaped: the setting shows as text, it does not become a script.
   EXPECT_EQ(count(dom, "<script"), 0);
   EXPECT_NE(dom.find("0.9100"), std::string::npos);
-  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

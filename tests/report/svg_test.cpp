@@ -1,7 +1,6 @@
 #include "nnlab/report/svg.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <cmath>
 #include <filesystem>
@@ -12,6 +11,7 @@
 #include "nnlab/report/legend.h"
 #include "nnlab/report/palette.h"
 #include "report/svg_check.h"
+#include "temp_dir.h"
 
 namespace nnlab::report {
 namespace {
@@ -62,15 +62,14 @@ TEST(SvgTest, PolylinesMakeOnePathWithAMoveForEachPiece) {
 }
 
 TEST(SvgTest, WriteSvgCreatesTheFolderAndTheFile) {
-  const auto folder = std::filesystem::temp_directory_path() / ("nnlab_report_" + std::to_string(::getpid()));
-  const std::string path = (folder / "sub" / "chart.svg").string();
+  const test::TempDir dir;
+  const std::string path = (dir.path() / "sub" / "chart.svg").string();
   Svg svg(10, 10);
   write_svg(path, svg.str());
   std::ifstream in(path);
   std::stringstream contents;
   contents << in.rdbuf();
   EXPECT_EQ(contents.str(), svg.str());
-  std::filesystem::remove_all(folder);
 }
 
 TEST(SvgTest, TextWidthGrowsWithLengthAndSize) {

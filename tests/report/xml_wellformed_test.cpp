@@ -3,7 +3,6 @@
 // (it is not a dependency of nnlab; the test skips that part without it).
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <cmath>
 #include <cstdlib>
@@ -15,6 +14,7 @@
 #include "nnlab/report/grid.h"
 #include "nnlab/report/image_grid.h"
 #include "report/svg_check.h"
+#include "temp_dir.h"
 
 namespace nnlab::report {
 namespace {
@@ -53,15 +53,14 @@ TEST(SvgWellFormedTest, TheCheckItselfCatchesBrokenDocuments) {
 
 TEST(SvgWellFormedTest, EveryChartKindPassesXmllintWhereInstalled) {
   if (std::system("command -v xmllint > /dev/null 2>&1") != 0) GTEST_SKIP() << "xmllint is not installed";
-  const auto folder = std::filesystem::temp_directory_path() / ("nnlab_report_xml_" + std::to_string(::getpid()));
-  std::filesystem::create_directories(folder);
+  const test::TempDir dir;
+  const auto& folder = dir.path();
   for (const auto& [name, svg] : one_of_each()) {
     const auto path = folder / (name + ".svg");
     std::ofstream(path) << svg;
     const std::string command = "xmllint --noout '" + path.string() + "' 2>&1";
     EXPECT_EQ(std::system(command.c_str()), 0) << name;
   }
-  std::filesystem::remove_all(folder);
 }
 
 }  // namespace

@@ -4,7 +4,6 @@
 #include "nnlab/search/search_runner.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <atomic>
 #include <filesystem>
@@ -12,21 +11,13 @@
 #include <sstream>
 
 #include "nnlab/search/random_search.h"
+#include "temp_dir.h"
 
 namespace nnlab {
 namespace {
 
 class SearchRunner : public ::testing::Test {
  protected:
-  void SetUp() override {
-    path_ = (std::filesystem::temp_directory_path() /
-             ("nnlab_search_" + std::to_string(::getpid()) + "_" +
-              ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".jsonl"))
-                .string();
-    std::filesystem::remove(path_);
-  }
-  void TearDown() override { std::filesystem::remove(path_); }
-
   std::vector<std::string> lines() const {
     std::ifstream in(path_);
     std::vector<std::string> result;
@@ -50,7 +41,8 @@ class SearchRunner : public ::testing::Test {
   }
 
   SearchSpace space_ = SearchSpace::parse("lr=1e-6..1e-2:log,optimizer={sgd,adam}");
-  std::string path_;
+  test::TempDir dir_;
+  std::string path_ = dir_.file("results.jsonl");
 };
 
 TEST_F(SearchRunner, StreamsOneLinePerTrialAfterAHeader) {

@@ -6,9 +6,11 @@
 //   loaded.model.forward(x);
 //
 // Tensors are the model's parameters and buffers under their nn.Sequential
-// names ("0.weight", "0.bias", ...), stored as F32, so in Python
+// names ("0.weight", "0.bias", "1.running_mean", ...), stored as F32, and the
+// integer buffers (BatchNorm's "1.num_batches_tracked") as I64 scalars, so in Python
 //   model.load_state_dict(safetensors.torch.load_file("mnist.safetensors"))
-// works for the same architecture. The metadata says how to rebuild the model:
+// works for the same architecture, strict=True included.
+// The metadata says how to rebuild the model:
 //   nnlab.format_version  "1"
 //   nnlab.model           the spec, e.g. "linear:100,relu,linear:10"
 //   nnlab.input_shape     one sample's shape, e.g. "1x28x28"
@@ -38,6 +40,9 @@ struct LoadedModel {
 
 // Rebuilds the model from its metadata and copies in every parameter and buffer
 // (F32, or F64 converted to float). The model is returned in eval mode.
+// Files from older nnlab versions load too: BatchNorm's and LayerNorm's weight
+// and bias may be named gamma and beta, and num_batches_tracked may be missing
+// (it is then 0).
 // Throws std::runtime_error naming the path and the problem: a file that is not
 // safetensors, not an nnlab model, or whose tensors do not fit the model
 // (missing, unknown, or of the wrong shape).

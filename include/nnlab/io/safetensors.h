@@ -11,7 +11,9 @@
 //              exactly, without gaps or overlaps.
 //
 // Bytes are assembled one by one, so files are little-endian whatever the
-// machine. nnlab writes F32 (and F64 on request) and reads both into float.
+// machine. nnlab writes F32 (and F64 on request) and reads both into float;
+// integer tensors (PyTorch's int64 buffers, such as BatchNorm's
+// num_batches_tracked) are I64 and kept as int64_t.
 
 #include <cstdint>
 #include <map>
@@ -24,10 +26,15 @@ namespace nnlab {
 struct SafetensorsTensor {
   // Any rank, including 0 (a scalar); row-major.
   std::vector<int64_t> shape;
+  // The values of a float tensor (dtype F32 or F64).
   std::vector<float> data;
-  // How the values are (or were) stored in the file: "F32" or "F64". Reading
-  // converts F64 to float, so this tells where precision was lost.
+  // How the values are (or were) stored in the file: "F32", "F64" or "I64".
+  // Reading converts F64 to float, so this tells where precision was lost.
   std::string dtype = "F32";
+  // The values of an integer tensor (dtype I64); data is then empty.
+  std::vector<int64_t> integers = {};
+
+  bool is_integer() const { return dtype == "I64"; }
 };
 
 struct SafetensorsContents {
@@ -36,7 +43,8 @@ struct SafetensorsContents {
 };
 
 // The file's bytes. Tensors are laid out in name order.
-// Throws std::invalid_argument for a tensor whose data does not fill its shape,
+// Throws std::invalid_argument for a tensor whose values (data, or integers for
+// I64) do not fill its shape,
 // an unknown dtype, a reserved or empty name, or text that is not valid UTF-8.
 std::string encode_safetensors(const SafetensorsContents& contents);
 

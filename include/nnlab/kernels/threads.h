@@ -63,10 +63,21 @@ void run_parallel(int threads, Body&& body) {
 // kParallelThreshold, otherwise body(0, n) directly on the calling thread.
 // Deciding outside OpenMP matters: a `#pragma omp parallel for if (false)` still
 // enters the OpenMP runtime and costs about 3 µs per loop here (measured), three
-// times a ReLU over a 128×100 batch.
+// times a ReLU over a 128×100 batch; and in `omp parallel for simd if (false)` the
+// condition switches off the vectorisation too (Dropout over 128×100: 69 µs, 3.7 µs
+// with parallel_for and `omp simd` inside the body).
 template <typename Body>
 void parallel_for(int64_t n, Body&& body) {
   run_parallel(n > kParallelThreshold ? num_threads() : 1,
+               [&](int part, int parts) { body(n * part / parts, n * (part + 1) / parts); });
+}
+
+// The same over n items (rows, channels) that hold `elements` elements in all:
+// the items are split between the threads, and the choice of one thread or all is
+// made on the elements, the work there is.
+template <typename Body>
+void parallel_for(int64_t n, int64_t elements, Body&& body) {
+  run_parallel(elements > kParallelThreshold ? num_threads() : 1,
                [&](int part, int parts) { body(n * part / parts, n * (part + 1) / parts); });
 }
 

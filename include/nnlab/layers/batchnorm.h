@@ -17,6 +17,10 @@
 // so momentum 0.1 here is the textbook's momentum 0.9 (running = 0.9·running + 0.1·batch),
 // and the textbook also uses eps 1e-6 where PyTorch uses 1e-5.
 //
+// Saved under PyTorch's names, so that a model file loads into nn.Sequential with
+// load_state_dict(strict=True): γ as weight, β as bias, running_mean, running_var,
+// and num_batches_tracked (int64), the number of training-mode forwards.
+//
 // Backward, with σ = √(σ²_c + eps) and sums over the channel's M values:
 //   dβ = Σ dy      dγ = Σ dy·x̂
 //   dx = (γ/σ)/M · (M·dy − Σ dy − x̂·Σ dy·x̂)
@@ -41,12 +45,14 @@ class BatchNorm final : public Layer<T> {
 
   const Tensor<T>& forward(const Tensor<T>& x) override;
   const Tensor<T>& backward(const Tensor<T>& dy) override;
-  // gamma and beta, without weight decay.
+  // weight (γ) and bias (β), without weight decay.
   std::vector<Parameter<T>> parameters() override;
-  // γ = 1, β = 0, running mean 0, running variance 1, whatever the initialiser.
+  // γ = 1, β = 0, running mean 0, running variance 1, no batches tracked, whatever the initialiser.
   void initialize(const Initializer& init, Rng& rng) override;
   // running_mean and running_var.
   std::vector<std::pair<std::string, Tensor<T>*>> buffers() override;
+  // num_batches_tracked.
+  std::vector<std::pair<std::string, int64_t*>> integer_buffers() override;
 
   int64_t num_features() const { return num_features_; }
   double eps() const { return eps_; }
@@ -55,6 +61,7 @@ class BatchNorm final : public Layer<T> {
   Tensor<T>& beta() { return beta_; }
   Tensor<T>& running_mean() { return running_mean_; }
   Tensor<T>& running_var() { return running_var_; }
+  int64_t num_batches_tracked() const { return num_batches_tracked_; }
 
  private:
   void check_input(const Tensor<T>& x) const;
@@ -64,6 +71,7 @@ class BatchNorm final : public Layer<T> {
   double momentum_;
   Tensor<T> gamma_, beta_, gamma_grad_, beta_grad_;
   Tensor<T> running_mean_, running_var_;
+  int64_t num_batches_tracked_ = 0;
   // Cached by forward: x̂, 1/σ per channel, and whether batch statistics were used.
   Tensor<T> normalized_, inv_std_;
   bool used_batch_stats_ = false;

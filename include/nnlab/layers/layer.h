@@ -21,8 +21,8 @@
 
 namespace nnlab {
 
-// A learnable tensor and its gradient, registered under a name
-// ("weight", "bias", "gamma", "beta") so that optimizers, checkpoints and hooks find it.
+// A learnable tensor and its gradient, registered under PyTorch's name ("weight",
+// "bias"; BatchNorm's γ and β too) so that optimizers, checkpoints and hooks find it.
 template <typename T>
 struct Parameter {
   std::string name;
@@ -54,6 +54,8 @@ class Layer {
   virtual void initialize(const Initializer& /*init*/, Rng& /*rng*/) {}
   // Tensors that are saved with the model but not learnt (BatchNorm's running statistics).
   virtual std::vector<std::pair<std::string, Tensor<T>*>> buffers() { return {}; }
+  // Integers saved with the model, PyTorch's int64 buffers (BatchNorm's num_batches_tracked).
+  virtual std::vector<std::pair<std::string, int64_t*>> integer_buffers() { return {}; }
 
   // False for layers whose gradient is zero almost everywhere (Step): training through them is an error.
   virtual bool differentiable() const { return true; }

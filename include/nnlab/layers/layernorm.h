@@ -8,6 +8,7 @@
 //   x̂_j = (x_j − μ) / √(σ² + eps)
 //   y_j = γ_j · x̂_j + β_j
 // Unlike BatchNorm it uses no batch statistics, so training and eval are the same.
+// γ and β are saved under PyTorch's names, weight and bias, with one sample's shape.
 //
 // Backward, per sample, with g_j = γ_j·dy_j and σ = √(σ² + eps):
 //   dβ_j = Σ_samples dy_j      dγ_j = Σ_samples dy_j·x̂_j
@@ -22,6 +23,9 @@ class LayerNorm final : public Layer<T> {
  public:
   // normalized_size: the elements per sample (D).
   explicit LayerNorm(int64_t normalized_size, double eps = 1e-5);
+  // normalized_shape: one sample's shape (F, or C×H×W), which γ and β take, as in
+  // PyTorch's nn.LayerNorm(normalized_shape); the D elements are normalised together.
+  explicit LayerNorm(const Shape& normalized_shape, double eps = 1e-5);
 
   std::string type() const override { return "LayerNorm"; }
   // "layernorm", with ":eps=E" where it differs from the default.
@@ -30,7 +34,7 @@ class LayerNorm final : public Layer<T> {
 
   const Tensor<T>& forward(const Tensor<T>& x) override;
   const Tensor<T>& backward(const Tensor<T>& dy) override;
-  // gamma and beta (D elements each), without weight decay.
+  // weight (γ) and bias (β), D elements each, without weight decay.
   std::vector<Parameter<T>> parameters() override;
   // γ = 1, β = 0, whatever the initialiser.
   void initialize(const Initializer& init, Rng& rng) override;

@@ -118,6 +118,8 @@ class Sequential {
   std::vector<Parameter<T>> parameters();
   // Saved with the weights but not learnt, named like parameters.
   std::vector<std::pair<std::string, Tensor<T>*>> buffers();
+  // The same for the layers' integers (PyTorch's int64 buffers).
+  std::vector<std::pair<std::string, int64_t*>> integer_buffers();
   int64_t parameter_count();
 
   void initialize(const Initializer& init, Rng& rng);

@@ -1,6 +1,15 @@
 #pragma once
-// A fresh folder per test for the io tests, removed afterwards; named after
-// the test and the process so that parallel runs never share one.
+// A fresh folder under the system's temporary directory for one test, removed
+// afterwards (also when the test fails half-way):
+//
+//   TEST(ModelFile, SavesAndLoads) {
+//     TempDir dir;
+//     save_model(model, dir.file("model.safetensors"));
+//   }
+//
+// The folder is named after the test suite, the test and the process, so that
+// parallel test runs never share one. Construct it inside a test (or a fixture):
+// the name comes from the test that is running.
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -18,8 +27,11 @@ class TempDir {
  public:
   TempDir() {
     const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    path_ = std::filesystem::temp_directory_path() / ("nnlab_io_" + std::string(info->test_suite_name()) + "_" +
-                                                      info->name() + "_" + std::to_string(::getpid()));
+    std::string name =
+        "nnlab_" + std::string(info->test_suite_name()) + "_" + info->name() + "_" + std::to_string(::getpid());
+    // Parameterised tests have '/' in their names; one folder, not a nested one.
+    std::replace(name.begin(), name.end(), '/', '_');
+    path_ = std::filesystem::temp_directory_path() / name;
     std::filesystem::remove_all(path_);
     std::filesystem::create_directories(path_);
   }
@@ -30,6 +42,8 @@ class TempDir {
   TempDir(const TempDir&) = delete;
   TempDir& operator=(const TempDir&) = delete;
 
+  const std::filesystem::path& path() const { return path_; }
+  std::string str() const { return path_.string(); }
   std::string file(const std::string& name) const { return (path_ / name).string(); }
   // The names of the files in the folder, sorted.
   std::vector<std::string> names() const {
@@ -43,21 +57,15 @@ class TempDir {
   std::filesystem::path path_;
 };
 
-inline void write_raw(const std::string& path, const std::string& bytes) {
+// Writes bytes as they are, for files that are broken on purpose.
+inline void write_bytes(const std::string& path, const std::string& bytes) {
   std::ofstream out(path, std::ios::binary);
   out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
 }
 
-inline std::string read_raw(const std::string& path) {
+inline std::string read_bytes(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
-// A safetensors file by hand: the 8-byte little-endian length, the header, the data.
-inline std::string safetensors_bytes(const std::string& header, const std::string& data) {
-  std::string bytes;
-  for (int i = 0; i < 8; ++i) bytes += static_cast<char>((header.size() >> (8 * i)) & 0xFF);
-  return bytes + header + data;
 }
 
 }  // namespace nnlab::test
