@@ -1,6 +1,7 @@
 #include "nnlab/data/augmentation.h"
 
 #include <algorithm>
+#include <charconv>
 #include <stdexcept>
 
 namespace nnlab {
@@ -24,14 +25,9 @@ Augmentation Augmentation::parse(const std::string& text) {
   const std::string prefix = "shift:";
   if (text.rfind(prefix, 0) == 0) {
     const std::string number = text.substr(prefix.size());
-    size_t used = 0;
     int value = 0;
-    try {
-      value = std::stoi(number, &used);
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    if (used == 0 || used != number.size()) {
+    const auto [end, error] = std::from_chars(number.data(), number.data() + number.size(), value);
+    if (number.empty() || error != std::errc() || end != number.data() + number.size()) {
       throw std::invalid_argument("augmentation '" + text + "': the shift must be a whole number of pixels");
     }
     try {
