@@ -48,7 +48,9 @@ const std::string& required(const std::map<std::string, std::string>& metadata, 
   return it->second;
 }
 
-Sequential<float> rebuild(const std::map<std::string, std::string>& metadata, const std::string& path) {
+// values: how many floating-point values the file's tensors hold. The model may not need more:
+// a spec that asks for more is refused before its layers allocate anything.
+Sequential<float> rebuild(const std::map<std::string, std::string>& metadata, const std::string& path, int64_t values) {
   // nnlab.model is checked first: a safetensors file from elsewhere lacks all
   // three keys, and "no nnlab.model" says best what is wrong with it.
   const std::string& spec = required(metadata, kModelKey, path);
@@ -65,7 +67,15 @@ Sequential<float> rebuild(const std::map<std::string, std::string>& metadata, co
     throw std::runtime_error(path + ": bad nnlab.input_shape: " + e.what());
   }
   try {
-    return build_model<float>(spec, input_sample);
+    // A little room above the file's own count lets a file that is merely wrong reach the message
+    // that names the tensor of the wrong shape; a spec of millions of values more is refused here.
+    constexpr int64_t kRoom = int64_t{1} << 22;
+    BuildLimits limits = BuildLimits::for_memory(sizeof(float));
+    if (values + kRoom < limits.max_values) {
+      limits.max_values = values + kRoom;
+      limits.reason = "the file's tensors hold " + std::to_string(values) + " values in all";
+    }
+    return build_model<float>(spec, input_sample, limits);
   } catch (const std::invalid_argument& e) {
     throw std::runtime_error(path + ": bad nnlab.model '" + spec + "': " + e.what());
   }
@@ -100,7 +110,11 @@ void save_model(Sequential<float>& model, const std::string& path,
 
 LoadedModel load_model(const std::string& path) {
   SafetensorsContents contents = read_safetensors(path);
-  Sequential<float> model = rebuild(contents.metadata, path);
+  int64_t values = 0;
+  for (const auto& [name, tensor] : contents.tensors) {
+    if (!tensor.is_integer()) values += static_cast<int64_t>(tensor.data.size());
+  }
+  Sequential<float> model = rebuild(contents.metadata, path, values);
   LoadedModel loaded{std::move(model), std::move(contents.metadata)};
 
   const std::map<std::string, std::string> older = older_names(loaded.model);

@@ -50,6 +50,7 @@ ConvGeometry Conv2d<T>::geometry(const Shape& input_sample) const {
                                 input_sample.str());
   }
   const ConvGeometry g{in_channels_, input_sample[1], input_sample[2], kernel_h_, kernel_w_, stride_, padding_};
+  g.check("Conv2d");
   if (!g.fits()) {
     throw std::invalid_argument("Conv2d input " + input_sample.str() + " is smaller than its kernel " +
                                 std::to_string(kernel_h_) + "x" + std::to_string(kernel_w_) + " (padding " +

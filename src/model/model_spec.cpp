@@ -3,6 +3,7 @@
 #include <cmath>
 #include <functional>
 #include <map>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 
@@ -21,6 +22,8 @@
 #include "nnlab/layers/softmax.h"
 #include "nnlab/layers/step.h"
 #include "nnlab/layers/tanh.h"
+#include "nnlab/model/residual.h"
+#include "nnlab/tensor/checked_size.h"
 
 namespace nnlab {
 
@@ -32,6 +35,24 @@ std::vector<std::string> split(const std::string& text, char separator) {
   std::istringstream in(text);
   while (std::getline(in, part, separator)) parts.push_back(part);
   if (!text.empty() && text.back() == separator) parts.emplace_back();
+  return parts;
+}
+
+// Splits a spec at the commas outside parentheses: "res(a,b),relu" → "res(a,b)", "relu".
+// Throws std::invalid_argument for unbalanced parentheses.
+std::vector<std::string> split_top_level(const std::string& spec) {
+  std::vector<std::string> parts(1);
+  int depth = 0;
+  for (char c : spec) {
+    if (c == '(') ++depth;
+    if (c == ')' && --depth < 0) throw std::invalid_argument("model spec '" + spec + "': ')' without '('");
+    if (c == ',' && depth == 0) {
+      parts.emplace_back();
+    } else {
+      parts.back() += c;
+    }
+  }
+  if (depth != 0) throw std::invalid_argument("model spec '" + spec + "': '(' without ')'");
   return parts;
 }
 
@@ -96,12 +117,41 @@ LayerArgs parse_token(const std::string& token) {
   return args;
 }
 
+// The values (parameters and buffers) a model may still hold, spent by each layer
+// before it allocates: a spec from a file or the command line cannot make nnlab
+// allocate more than the limit, or more than the machine holds.
+class Budget {
+ public:
+  explicit Budget(const BuildLimits& limits) : limits_(limits) {}
+
+  // Values the layer of `args` will hold, as a checked product of its sizes.
+  void spend(const LayerArgs& args, std::initializer_list<int64_t> factors, int64_t extra = 0) {
+    int64_t values = 1;
+    try {
+      for (int64_t f : factors) values = checked_mul(values, f, "its weight");
+      values = checked_add(values, extra, "its weight");
+    } catch (const std::invalid_argument& e) {
+      args.fail(e.what());
+    }
+    if (values > limits_.max_values - spent_) {
+      args.fail("it holds " + std::to_string(values) + " values, more than the " +
+                std::to_string(limits_.max_values - spent_) + " allowed" +
+                (limits_.reason.empty() ? "" : " (" + limits_.reason + ")"));
+    }
+    spent_ += values;
+  }
+
+ private:
+  BuildLimits limits_;
+  int64_t spent_ = 0;
+};
+
 template <typename T>
-using Factory = std::function<LayerPtr<T>(const LayerArgs&, const Shape&)>;
+using Factory = std::function<LayerPtr<T>(const LayerArgs&, const Shape&, Budget&)>;
 
 template <typename T, template <typename> class L>
 Factory<T> plain() {
-  return [](const LayerArgs& args, const Shape&) -> LayerPtr<T> {
+  return [](const LayerArgs& args, const Shape&, Budget&) -> LayerPtr<T> {
     args.allow(0, {});
     return std::make_unique<L<T>>();
   };
@@ -144,10 +194,11 @@ void reject_init(const LayerArgs& args, const std::string& layer) {
 
 // batchnorm[:eps=E][:momentum=M]: over F features for a sample of shape F, per channel for C×H×W.
 template <typename T>
-LayerPtr<T> make_batchnorm(const LayerArgs& args, const Shape& in) {
+LayerPtr<T> make_batchnorm(const LayerArgs& args, const Shape& in, Budget& budget) {
   args.allow(0, {"eps", "momentum"});
   reject_init(args, "BatchNorm");
   if (in.rank() == 0) args.fail("needs samples of F features or C×H×W");
+  budget.spend(args, {4, in[0]});  // γ, β, running mean and variance
   const double eps = real_option(args, "eps", 1e-5);
   const double momentum = real_option(args, "momentum", 0.1);
   return checked<T>(args, [&] { return std::make_unique<BatchNorm<T>>(in[0], eps, momentum); });
@@ -155,16 +206,17 @@ LayerPtr<T> make_batchnorm(const LayerArgs& args, const Shape& in) {
 
 // layernorm[:eps=E]: over all the elements of each sample.
 template <typename T>
-LayerPtr<T> make_layernorm(const LayerArgs& args, const Shape& in) {
+LayerPtr<T> make_layernorm(const LayerArgs& args, const Shape& in, Budget& budget) {
   args.allow(0, {"eps"});
   reject_init(args, "LayerNorm");
+  budget.spend(args, {2, in.numel()});  // γ and β
   const double eps = real_option(args, "eps", 1e-5);
   return checked<T>(args, [&] { return std::make_unique<LayerNorm<T>>(in, eps); });
 }
 
 // dropout:P
 template <typename T>
-LayerPtr<T> make_dropout(const LayerArgs& args, const Shape&) {
+LayerPtr<T> make_dropout(const LayerArgs& args, const Shape&, Budget&) {
   args.allow(1, {});
   if (args.positional.empty()) args.fail("missing drop probability");
   const double p = real_number(args, args.positional[0], "drop probability");
@@ -194,7 +246,7 @@ int64_t whole_option(const LayerArgs& args, const std::string& key, int64_t fall
 // conv:OUTxKHxKW or conv:OUTxK (square kernel) [:stride=S][:pad=P][:bias=false];
 // the input channels are those of the input sample C×H×W.
 template <typename T>
-LayerPtr<T> make_conv(const LayerArgs& args, const Shape& in) {
+LayerPtr<T> make_conv(const LayerArgs& args, const Shape& in, Budget& budget) {
   args.allow(1, {"stride", "pad", "bias"});
   if (args.positional.empty()) args.fail("missing OUTxKHxKW (output channels x kernel height x kernel width)");
   const std::vector<std::string> sizes = split(args.positional[0], 'x');
@@ -205,13 +257,26 @@ LayerPtr<T> make_conv(const LayerArgs& args, const Shape& in) {
   const int64_t stride = whole_option(args, "stride", 1, 1);
   const int64_t padding = whole_option(args, "pad", 0, 0);
   if (in.rank() != 3) args.fail("Conv2d needs image input CxHxW, got " + in.str());
-  return std::make_unique<Conv2d<T>>(in[0], out_channels, kernel_h, kernel_w, stride, padding, args.flag("bias", true));
+  const bool bias = args.flag("bias", true);
+  // The geometry first: a kernel that does not fit the input is refused before its weight is allocated.
+  const ConvGeometry g{in[0], in[1], in[2], kernel_h, kernel_w, stride, padding};
+  try {
+    g.check("Conv2d");
+  } catch (const std::invalid_argument& e) {
+    args.fail(e.what());
+  }
+  if (!g.fits()) {
+    args.fail("Conv2d input " + in.str() + " is smaller than its kernel " + std::to_string(kernel_h) + "x" +
+              std::to_string(kernel_w) + " (padding " + std::to_string(padding) + ")");
+  }
+  budget.spend(args, {out_channels, in[0], kernel_h, kernel_w}, bias ? out_channels : 0);
+  return std::make_unique<Conv2d<T>>(in[0], out_channels, kernel_h, kernel_w, stride, padding, bias);
 }
 
 // maxpool:K and avgpool:K [:stride=S][:pad=P]; the stride defaults to K (windows side by side).
 template <typename T, template <typename> class Pool>
 Factory<T> pool() {
-  return [](const LayerArgs& args, const Shape&) -> LayerPtr<T> {
+  return [](const LayerArgs& args, const Shape&, Budget&) -> LayerPtr<T> {
     args.allow(1, {"stride", "pad"});
     const int64_t kernel = args.positive(0, "kernel size");
     const int64_t stride = whole_option(args, "stride", kernel, 1);
@@ -228,9 +293,12 @@ template <typename T>
 const std::map<std::string, Factory<T>>& factories() {
   static const std::map<std::string, Factory<T>> table = {
       {"linear",
-       [](const LayerArgs& args, const Shape& in) -> LayerPtr<T> {
+       [](const LayerArgs& args, const Shape& in, Budget& budget) -> LayerPtr<T> {
          args.allow(1, {"bias"});
-         return std::make_unique<Linear<T>>(in.numel(), args.positive(0, "output size"), args.flag("bias", true));
+         const int64_t outputs = args.positive(0, "output size");
+         const bool bias = args.flag("bias", true);
+         budget.spend(args, {in.numel(), outputs}, bias ? outputs : 0);
+         return std::make_unique<Linear<T>>(in.numel(), outputs, bias);
        }},
       {"relu", plain<T, ReLU>()},
       {"sigmoid", plain<T, Sigmoid>()},
@@ -265,13 +333,22 @@ const std::map<std::string, std::string>& presets() {
        "conv:32x3x3:pad=1,relu,conv:32x3x3:pad=2,relu,maxpool:2,"
        "conv:64x3x3:pad=1,relu,conv:64x3x3:pad=1,relu,maxpool:2,"
        "linear:50,relu,dropout:0.5,linear:10,dropout:0.5"},
+      // A small residual network (He et al. 2016) for 28×28 images: a 3×3 stem, then three stages of
+      // one residual block each (two 3×3 convolutions with BatchNorm; the identity shortcut, or a 1×1
+      // projection where the channels double), max pooling between them, global average pooling.
+      {"resnet",
+       "conv:16x3x3:pad=1,batchnorm,relu,"
+       "res(conv:16x3x3:pad=1,batchnorm,relu,conv:16x3x3:pad=1,batchnorm),relu,maxpool:2,"
+       "res(conv:32x3x3:pad=1,batchnorm,relu,conv:32x3x3:pad=1,batchnorm),relu,maxpool:2,"
+       "res(conv:64x3x3:pad=1,batchnorm,relu,conv:64x3x3:pad=1,batchnorm),relu,gap,linear:10"},
   };
   return table;
 }
 }  // namespace
 
+namespace {
 template <typename T>
-LayerPtr<T> make_layer(const std::string& token, const Shape& input_sample) {
+LayerPtr<T> make_layer(const std::string& token, const Shape& input_sample, Budget& budget) {
   const LayerArgs args = parse_token(token);
   const std::string name = token.substr(0, token.find(':'));
   const auto& table = factories<T>();
@@ -284,7 +361,7 @@ LayerPtr<T> make_layer(const std::string& token, const Shape& input_sample) {
     throw std::invalid_argument("unknown layer '" + name + "' in '" + token + "' (known: " + known +
                                 "; whole-model presets: " + presets_known + ")");
   }
-  LayerPtr<T> layer = it->second(args, input_sample);
+  LayerPtr<T> layer = it->second(args, input_sample, budget);
   if (const auto init = args.options.find("init"); init != args.options.end()) {
     if (layer->parameters().empty()) args.fail(layer->type() + " has no weights to initialise");
     try {
@@ -296,20 +373,116 @@ LayerPtr<T> make_layer(const std::string& token, const Shape& input_sample) {
   return layer;
 }
 
+// One sample's output of a layer must fit in a 64th of the machine's memory: a batch of such
+// samples, their gradients and the layers' caches are many times that.
 template <typename T>
-Sequential<T> build_model(const std::string& spec_or_preset, const Shape& input_sample) {
-  if (spec_or_preset.empty()) throw std::invalid_argument("empty model spec");
-  const std::string spec = is_preset(spec_or_preset) ? preset_spec(spec_or_preset) : spec_or_preset;
-  Sequential<T> model(input_sample);
-  for (const std::string& token : split(spec, ',')) {
-    if (token.empty()) throw std::invalid_argument("empty layer in model spec '" + spec + "'");
+void check_output_size(const std::string& token, const Shape& output_sample) {
+  const int64_t values = output_sample.numel();
+  const uint64_t limit = physical_memory_bytes() / 64 / sizeof(T);
+  if (static_cast<uint64_t>(values) > limit) {
+    throw std::invalid_argument("bad layer '" + token + "': its output " + output_sample.str() + " holds " +
+                                std::to_string(values) + " values per sample (" +
+                                byte_text(static_cast<double>(values) * sizeof(T)) + "), more than a 64th of this " +
+                                "machine's " + byte_text(static_cast<double>(physical_memory_bytes())) + " of memory");
+  }
+}
+}  // namespace
+
+template <typename T>
+LayerPtr<T> make_layer(const std::string& token, const Shape& input_sample) {
+  Budget budget(BuildLimits::for_memory(sizeof(T)));
+  return make_layer<T>(token, input_sample, budget);
+}
+
+BuildLimits BuildLimits::for_memory(size_t element_size) {
+  // Weights, their gradients and up to two optimizer moments each: four copies.
+  BuildLimits limits;
+  limits.max_values = static_cast<int64_t>(physical_memory_bytes() / (4 * element_size));
+  limits.reason = "its weights, gradients and optimizer state must fit in this machine's " +
+                  byte_text(static_cast<double>(physical_memory_bytes())) + " of memory";
+  return limits;
+}
+
+namespace {
+template <typename T>
+Sequential<T> build_sequence(const std::string& spec, const Shape& input_sample, Budget& budget);
+
+// res(BODY)[:init=NAME]: a residual block around the sequence BODY, with the shortcut
+// Residual::projection gives (the identity when BODY keeps the shape).
+template <typename T>
+ModulePtr<T> make_residual(const std::string& token, const Shape& input_sample, Budget& budget) {
+  const size_t close = token.rfind(')');
+  if (close == std::string::npos || close < 4) {
+    throw std::invalid_argument("bad block '" + token + "': expected res(LAYER,LAYER,...)");
+  }
+  const std::string body_spec = token.substr(4, close - 4);
+  const std::string rest = token.substr(close + 1);
+  if (body_spec.empty()) throw std::invalid_argument("bad block '" + token + "': the residual body is empty");
+  std::optional<Initializer> init;
+  if (rest.starts_with(":init=")) {
     try {
-      model.add(make_layer<T>(token, model.output_shape()));
+      init = Initializer::parse(rest.substr(6));
     } catch (const std::invalid_argument& e) {
-      throw std::invalid_argument("model spec '" + spec + "': " + e.what());
+      throw std::invalid_argument("bad block '" + token + "': " + e.what());
     }
+  } else if (!rest.empty()) {
+    throw std::invalid_argument("bad block '" + token + "': unexpected '" + rest +
+                                "' after the body (only :init=NAME)");
+  }
+  Sequential<T> body = build_sequence<T>(body_spec, input_sample, budget);
+  ModulePtr<T> shortcut;
+  try {
+    const Shape out = body.output_shape();
+    if (out != input_sample) {
+      // Spent before the projection allocates: a 1×1 conv has Cout·Cin + Cout values, a Linear Fout·Fin + Fout.
+      const LayerArgs args{token, {}, {}};
+      budget.spend(args, {out[0], input_sample[0]}, out[0]);
+    }
+    shortcut = Residual<T>::projection(input_sample, out);
+  } catch (const std::invalid_argument& e) {
+    throw std::invalid_argument("bad block '" + token + "': " + e.what());
+  }
+  auto block = std::make_unique<Residual<T>>(std::move(body), std::move(shortcut));
+  if (init) block->set_initializer(*init);
+  return block;
+}
+
+template <typename T>
+Sequential<T> build_sequence(const std::string& spec, const Shape& input_sample, Budget& budget) {
+  Sequential<T> model(input_sample);
+  for (const std::string& token : split_top_level(spec)) {
+    if (token.empty()) throw std::invalid_argument("empty layer in model spec '" + spec + "'");
+    if (token.starts_with("res(")) {
+      model.add(make_residual<T>(token, model.output_shape(), budget));
+    } else {
+      if (token.find('(') != std::string::npos) {
+        throw std::invalid_argument("bad block '" + token + "': the only block is res(...)");
+      }
+      model.add(make_layer<T>(token, model.output_shape(), budget));
+    }
+    check_output_size<T>(token, model.output_shape());
   }
   return model;
+}
+}  // namespace
+
+template <typename T>
+Sequential<T> build_model(const std::string& spec_or_preset, const Shape& input_sample, const BuildLimits& limits) {
+  if (spec_or_preset.empty()) throw std::invalid_argument("empty model spec");
+  const std::string spec = is_preset(spec_or_preset) ? preset_spec(spec_or_preset) : spec_or_preset;
+  Budget budget(limits);
+  try {
+    Sequential<T> model = build_sequence<T>(spec, input_sample, budget);
+    model.set_needs_input_grad(false);  // the model's own input needs no gradient in training
+    return model;
+  } catch (const std::invalid_argument& e) {
+    throw std::invalid_argument("model spec '" + spec + "': " + e.what());
+  }
+}
+
+template <typename T>
+Sequential<T> build_model(const std::string& spec, const Shape& input_sample) {
+  return build_model<T>(spec, input_sample, BuildLimits::for_memory(sizeof(T)));
 }
 
 std::string mlp_spec(const std::vector<int64_t>& hidden, const std::string& activation, int64_t outputs) {
@@ -337,6 +510,8 @@ const std::vector<std::string>& activation_names() {
 
 template Sequential<float> build_model<float>(const std::string&, const Shape&);
 template Sequential<double> build_model<double>(const std::string&, const Shape&);
+template Sequential<float> build_model<float>(const std::string&, const Shape&, const BuildLimits&);
+template Sequential<double> build_model<double>(const std::string&, const Shape&, const BuildLimits&);
 template LayerPtr<float> make_layer<float>(const std::string&, const Shape&);
 template LayerPtr<double> make_layer<double>(const std::string&, const Shape&);
 

@@ -7,7 +7,7 @@
 namespace nnlab {
 
 template <typename T>
-Sequential<T>& Sequential<T>::add(LayerPtr<T> layer) {
+Sequential<T>& Sequential<T>::add(ModulePtr<T> layer) {
   const Shape in = output_shape();
   Shape out;
   try {
@@ -15,8 +15,8 @@ Sequential<T>& Sequential<T>::add(LayerPtr<T> layer) {
   } catch (const std::invalid_argument& e) {
     throw std::invalid_argument("layer " + std::to_string(layers_.size()) + " (" + layer->spec() + "): " + e.what());
   }
-  layer->set_training(training_);
-  layer->set_needs_input_grad(!layers_.empty() || input_grad_);
+  layer->set_training(this->training_);
+  layer->set_needs_input_grad(!layers_.empty() || this->needs_input_grad_);
   layers_.push_back(std::move(layer));
   output_sample_ = out;
   return *this;
@@ -102,71 +102,89 @@ HookHandle<T> Sequential<T>::add_backward_hook(BackwardHook<T> fn) {
 template <typename T>
 std::vector<Parameter<T>> Sequential<T>::parameters() {
   std::vector<Parameter<T>> all;
-  for (size_t i = 0; i < layers_.size(); ++i) {
-    for (Parameter<T> p : layers_[i]->parameters()) {
-      p.name = std::to_string(i) + "." + p.name;
-      all.push_back(p);
-    }
-  }
+  for (size_t i = 0; i < layers_.size(); ++i) append_prefixed(all, std::to_string(i), layers_[i]->parameters());
   return all;
 }
 
 template <typename T>
 std::vector<std::pair<std::string, Tensor<T>*>> Sequential<T>::buffers() {
   std::vector<std::pair<std::string, Tensor<T>*>> all;
-  for (size_t i = 0; i < layers_.size(); ++i) {
-    for (auto& [name, tensor] : layers_[i]->buffers()) all.emplace_back(std::to_string(i) + "." + name, tensor);
-  }
+  for (size_t i = 0; i < layers_.size(); ++i) append_prefixed(all, std::to_string(i), layers_[i]->buffers());
   return all;
 }
 
 template <typename T>
 std::vector<std::pair<std::string, int64_t*>> Sequential<T>::integer_buffers() {
   std::vector<std::pair<std::string, int64_t*>> all;
-  for (size_t i = 0; i < layers_.size(); ++i) {
-    for (auto& [name, value] : layers_[i]->integer_buffers()) all.emplace_back(std::to_string(i) + "." + name, value);
-  }
+  for (size_t i = 0; i < layers_.size(); ++i) append_prefixed(all, std::to_string(i), layers_[i]->integer_buffers());
   return all;
 }
 
 template <typename T>
-int64_t Sequential<T>::parameter_count() {
-  int64_t count = 0;
-  for (const auto& p : parameters()) count += p.value->size();
-  return count;
+std::vector<std::pair<std::string, Module<T>*>> Sequential<T>::children() const {
+  std::vector<std::pair<std::string, Module<T>*>> all;
+  for (size_t i = 0; i < layers_.size(); ++i) all.emplace_back(std::to_string(i), layers_[i].get());
+  return all;
+}
+
+template <typename T>
+Shape Sequential<T>::output_shape(const Shape& input_sample) const {
+  if (input_sample != input_sample_) {
+    throw std::invalid_argument("sequence built for samples " + input_sample_.str() + ", got " + input_sample.str());
+  }
+  return output_shape();
 }
 
 template <typename T>
 void Sequential<T>::initialize(const Initializer& init, Rng& rng) {
-  for (auto& layer : layers_) layer->initialize(layer->initializer().value_or(init), rng);
+  const Initializer& mine = this->initializer().value_or(init);
+  for (auto& layer : layers_) layer->initialize(layer->initializer().value_or(mine), rng);
 }
 
 template <typename T>
-void Sequential<T>::set_training(bool training) {
-  training_ = training;
-  for (auto& layer : layers_) layer->set_training(training);
+bool Sequential<T>::differentiable() const {
+  for (const auto& layer : layers_) {
+    if (!layer->differentiable()) return false;
+  }
+  return true;
 }
 
 template <typename T>
-void Sequential<T>::set_input_grad(bool needed) {
-  input_grad_ = needed;
-  if (!layers_.empty()) layers_.front()->set_needs_input_grad(needed);
+void Sequential<T>::set_needs_input_grad(bool needs) {
+  this->needs_input_grad_ = needs;
+  if (!layers_.empty()) layers_.front()->set_needs_input_grad(needs);
 }
+
+namespace {
+// The first layer (a module without children) in the tree that cannot be trained through, by its dotted path.
+template <typename T>
+Module<T>* untrainable_leaf(Module<T>& module, const std::string& path, std::string& found_path) {
+  const auto children = module.children();
+  if (children.empty()) {
+    if (module.differentiable()) return nullptr;
+    found_path = path;
+    return &module;
+  }
+  for (const auto& [name, child] : children) {
+    if (Module<T>* leaf = untrainable_leaf(*child, path.empty() ? name : path + "." + name, found_path)) return leaf;
+  }
+  return nullptr;
+}
+}  // namespace
 
 template <typename T>
 void Sequential<T>::check_trainable() const {
-  for (size_t i = 0; i < layers_.size(); ++i) {
-    if (!layers_[i]->differentiable()) {
-      // Let the layer explain why, in its own words.
-      try {
-        layers_[i]->backward(Tensor<T>());
-      } catch (const std::exception& e) {
-        throw std::logic_error("layer " + std::to_string(i) + " (" + layers_[i]->type() + "): " + e.what());
-      }
-      throw std::logic_error("layer " + std::to_string(i) + " (" + layers_[i]->type() + ") cannot be trained");
-    }
-  }
   if (layers_.empty()) throw std::logic_error("the model has no layers");
+  std::string path;
+  Module<T>* leaf = untrainable_leaf<T>(const_cast<Sequential<T>&>(*this), "", path);
+  if (leaf == nullptr) return;
+  // Let the layer explain why, in its own words.
+  try {
+    leaf->backward(Tensor<T>());
+  } catch (const std::exception& e) {
+    throw std::logic_error("layer " + path + " (" + leaf->type() + "): " + e.what());
+  }
+  throw std::logic_error("layer " + path + " (" + leaf->type() + ") cannot be trained");
 }
 
 template <typename T>

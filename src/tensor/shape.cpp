@@ -3,6 +3,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "nnlab/tensor/checked_size.h"
+
 namespace nnlab {
 
 namespace {
@@ -31,15 +33,24 @@ Shape::Shape(const std::vector<int64_t>& dims) {
   for (size_t i = 0; i < dims.size(); ++i) dims_[i] = dims[i];
 }
 
+// Dimensions come from files and specs: a product that wraps would size a buffer too small.
 int64_t Shape::numel() const {
   int64_t n = 1;
-  for (int i = 0; i < rank_; ++i) n *= dims_[static_cast<size_t>(i)];
+  for (int i = 0; i < rank_; ++i) {
+    if (__builtin_mul_overflow(n, dims_[static_cast<size_t>(i)], &n)) {
+      throw std::invalid_argument("shape " + str() + " has more elements than fit in 64 bits");
+    }
+  }
   return n;
 }
 
 int64_t Shape::sample_size() const {
   int64_t n = 1;
-  for (int i = 1; i < rank_; ++i) n *= dims_[static_cast<size_t>(i)];
+  for (int i = 1; i < rank_; ++i) {
+    if (__builtin_mul_overflow(n, dims_[static_cast<size_t>(i)], &n)) {
+      throw std::invalid_argument("shape " + str() + " has more elements than fit in 64 bits");
+    }
+  }
   return n;
 }
 
@@ -59,9 +70,7 @@ Shape Shape::with_batch(int64_t batch) const {
   return s;
 }
 
-std::vector<int64_t> Shape::to_vector() const {
-  return std::vector<int64_t>(dims_.begin(), dims_.begin() + rank_);
-}
+std::vector<int64_t> Shape::to_vector() const { return std::vector<int64_t>(dims_.begin(), dims_.begin() + rank_); }
 
 std::string Shape::str() const {
   std::ostringstream out;

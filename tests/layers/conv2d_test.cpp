@@ -264,13 +264,15 @@ TEST(ModelSpecConv, NamesTheBadPart) {
 TEST(ModelSpecConv, Presets) {
   EXPECT_TRUE(is_preset("simple-cnn"));
   EXPECT_TRUE(is_preset("deep-cnn"));
-  EXPECT_FALSE(is_preset("resnet"));
+  EXPECT_TRUE(is_preset("resnet"));
+  EXPECT_FALSE(is_preset("vgg"));
   EXPECT_EQ(preset_spec("simple-cnn"), "conv:30x5x5,relu,maxpool:2,linear:100,relu,linear:10");
   try {
-    preset_spec("resnet");
+    preset_spec("vgg");
     ADD_FAILURE() << "no exception";
   } catch (const std::invalid_argument& e) {
     const std::string what = e.what();
+    EXPECT_NE(what.find("vgg"), std::string::npos);
     EXPECT_NE(what.find("resnet"), std::string::npos);
     EXPECT_NE(what.find("simple-cnn"), std::string::npos);
     EXPECT_NE(what.find("deep-cnn"), std::string::npos);
@@ -296,7 +298,7 @@ TEST(ModelSpecConv, Presets) {
   } catch (const std::invalid_argument& e) {
     const std::string what = e.what();
     EXPECT_NE(what.find("unknown layer 'simple_cnn'"), std::string::npos) << what;
-    EXPECT_NE(what.find("presets: deep-cnn, simple-cnn"), std::string::npos) << what;
+    EXPECT_NE(what.find("presets: deep-cnn, resnet, simple-cnn"), std::string::npos) << what;
   }
 }
 

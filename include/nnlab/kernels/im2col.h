@@ -10,6 +10,7 @@
 // which turns dL/d(col) into dL/dx.
 
 #include <cstdint>
+#include <string>
 
 namespace nnlab {
 
@@ -26,6 +27,11 @@ struct ConvGeometry {
   int64_t col_cols() const { return out_height() * out_width(); }
   // Whether at least one window fits: H + 2p ≥ KH and W + 2p ≥ KW.
   bool fits() const { return height + 2 * padding >= kernel_h && width + 2 * padding >= kernel_w; }
+  // Throws std::invalid_argument, naming `layer`, when a size is not positive or when H + 2p,
+  // the output size or the column matrix would not fit in 64 bits (sizes come from specs and
+  // files: a product that wraps would make im2col write past its buffer). After check(),
+  // every expression above is exact.
+  void check(const std::string& layer) const;
 };
 
 // Outputs o in [begin, end) read an input index o·stride + offset inside [0, size).

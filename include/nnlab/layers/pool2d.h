@@ -64,7 +64,14 @@ class Pool2d : public Layer<T> {
                                   std::to_string(kernel) + ", stride " + std::to_string(stride) + ", padding " +
                                   std::to_string(padding));
     }
-    if (2 * padding > kernel) {
+    // The loops run in 32-bit integers (PoolPlane).
+    constexpr int64_t kLargest = std::numeric_limits<int32_t>::max() / 4;
+    if (kernel > kLargest || stride > kLargest || padding > kLargest) {
+      throw std::invalid_argument(type + " kernel, stride and padding must be at most " + std::to_string(kLargest) +
+                                  ", got kernel " + std::to_string(kernel) + ", stride " + std::to_string(stride) +
+                                  ", padding " + std::to_string(padding));
+    }
+    if (padding > kernel / 2) {  // 2p > k, without the overflow of 2p
       throw std::invalid_argument(type + " padding " + std::to_string(padding) + " is more than half the kernel size " +
                                   std::to_string(kernel));
     }
@@ -84,15 +91,20 @@ class Pool2d : public Layer<T> {
       throw std::invalid_argument(this->type() + " expects image samples CxHxW, got " + input_sample.str());
     }
     const ConvGeometry g{input_sample[0], input_sample[1], input_sample[2], kernel_, kernel_, stride_, padding_};
+    g.check(this->type());
     if (!g.fits()) {
       throw std::invalid_argument(this->type() + " input " + input_sample.str() + " is smaller than its window " +
                                   std::to_string(kernel_) + "x" + std::to_string(kernel_) + " (padding " +
                                   std::to_string(padding_) + ")");
     }
+    plane_sizes(g);  // refuses planes too large for the 32-bit loops now, not at the first forward
     return g;
   }
   static PoolPlane plane_sizes(const ConvGeometry& g) {
-    if (g.height * g.width > std::numeric_limits<int32_t>::max()) {
+    // Every index the loops form (oh·s − p + k, at most H + 2p + k) must fit in 32 bits.
+    constexpr int64_t kLargest = std::numeric_limits<int32_t>::max();
+    if (g.height * g.width > kLargest || g.height + 2 * g.padding + g.kernel_h > kLargest ||
+        g.width + 2 * g.padding + g.kernel_w > kLargest) {
       throw std::invalid_argument("pooling input planes of " + std::to_string(g.height) + "x" +
                                   std::to_string(g.width) + " are too large");
     }

@@ -15,6 +15,7 @@
 // e.g. "linear:256,relu,linear:128,relu,linear:10". Every layer's input shape is
 // inferred from the one before it, starting at the model's input shape.
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -22,15 +23,29 @@
 
 namespace nnlab {
 
+// How much a model built from text may hold, checked layer by layer before any
+// layer allocates (a spec comes from the command line or from a file).
+struct BuildLimits {
+  // Parameters and floating-point buffers over the whole model.
+  int64_t max_values = 0;
+  // Said when the limit is exceeded, e.g. "the file holds 650 values".
+  std::string reason;
+  // As many values as a quarter of the machine's memory holds (weights, gradients, optimizer state).
+  static BuildLimits for_memory(size_t element_size);
+};
+
 // Builds the model from a spec or a preset name ("simple-cnn"); throws
-// std::invalid_argument naming the bad part of the spec.
+// std::invalid_argument naming the bad part of the spec, a size that overflows,
+// or a layer beyond the limits (by default: BuildLimits::for_memory).
 // Weights are left unset (zero): call initialize().
 template <typename T>
 Sequential<T> build_model(const std::string& spec, const Shape& input_sample);
+template <typename T>
+Sequential<T> build_model(const std::string& spec, const Shape& input_sample, const BuildLimits& limits);
 
 // One layer from one spec token, for the given input sample shape.
 template <typename T>
-LayerPtr<T> make_layer(const std::string& token, const Shape& input_sample);
+ModulePtr<T> make_layer(const std::string& token, const Shape& input_sample);
 
 // "linear:H1,ACT,linear:H2,ACT,...,linear:OUTPUTS": a multilayer perceptron.
 std::string mlp_spec(const std::vector<int64_t>& hidden, const std::string& activation, int64_t outputs);

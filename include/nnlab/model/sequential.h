@@ -1,5 +1,5 @@
 #pragma once
-// Sequential: layers applied one after another.
+// Sequential: modules (layers, residual blocks) applied one after another; itself a Module.
 //
 //   Sequential<float> model(Shape{784});
 //   model.add(std::make_unique<Linear<float>>(784, 100)).add(std::make_unique<ReLU<float>>());
@@ -30,15 +30,16 @@
 #include <utility>
 #include <vector>
 
-#include "nnlab/layers/layer.h"
+#include "nnlab/model/module.h"
 
 namespace nnlab {
 
 template <typename T>
-using ForwardHook = std::function<void(size_t index, Layer<T>& layer, const Tensor<T>& input, const Tensor<T>& output)>;
+using ForwardHook =
+    std::function<void(size_t index, Module<T>& layer, const Tensor<T>& input, const Tensor<T>& output)>;
 template <typename T>
 using BackwardHook =
-    std::function<void(size_t index, Layer<T>& layer, const Tensor<T>& output_grad, const Tensor<T>& input_grad)>;
+    std::function<void(size_t index, Module<T>& layer, const Tensor<T>& output_grad, const Tensor<T>& input_grad)>;
 
 // The hooks of one model. Shared with the handles (weakly), so that a handle stays safe to
 // remove after the model has been moved or destroyed.
@@ -101,40 +102,45 @@ class HookHandle {
 };
 
 template <typename T>
-class Sequential {
+class Sequential final : public Module<T> {
  public:
   // input_sample: the shape of one input sample, e.g. {784} or {1, 28, 28}.
-  explicit Sequential(const Shape& input_sample) : input_sample_(input_sample) {}
+  // A model does not compute dL/d(input) unless told to (set_input_grad): training does not need it.
+  explicit Sequential(const Shape& input_sample) : input_sample_(input_sample) { this->needs_input_grad_ = false; }
   Sequential(Sequential&&) noexcept = default;
   Sequential& operator=(Sequential&&) noexcept = default;
 
-  // Appends a layer; throws std::invalid_argument if it cannot take the current output shape.
-  Sequential& add(LayerPtr<T> layer);
+  // Appends a module; throws std::invalid_argument if it cannot take the current output shape.
+  Sequential& add(ModulePtr<T> module);
 
-  const Tensor<T>& forward(const Tensor<T>& x);
+  std::string type() const override { return "Sequential"; }
+  // The model in the spec grammar, e.g. "linear:100,relu,linear:10".
+  std::string spec() const override;
+  Shape output_shape(const Shape& input_sample) const override;
+
+  const Tensor<T>& forward(const Tensor<T>& x) override;
   // Backpropagates dL/d(output); fills every parameter gradient.
-  const Tensor<T>& backward(const Tensor<T>& dy);
+  const Tensor<T>& backward(const Tensor<T>& dy) override;
 
-  std::vector<Parameter<T>> parameters();
+  // "0", "1", ...: the children's names in PyTorch's nn.Sequential.
+  std::vector<std::pair<std::string, Module<T>*>> children() const override;
+  std::vector<Parameter<T>> parameters() override;
   // Saved with the weights but not learnt, named like parameters.
-  std::vector<std::pair<std::string, Tensor<T>*>> buffers();
+  std::vector<std::pair<std::string, Tensor<T>*>> buffers() override;
   // The same for the layers' integers (PyTorch's int64 buffers).
-  std::vector<std::pair<std::string, int64_t*>> integer_buffers();
-  int64_t parameter_count();
+  std::vector<std::pair<std::string, int64_t*>> integer_buffers() override;
 
-  void initialize(const Initializer& init, Rng& rng);
-  void train() { set_training(true); }
-  void eval() { set_training(false); }
-  void set_training(bool training);
-  bool training() const { return training_; }
-  // Whether backward computes dL/d(input) for the first layer (off by default: training does not need it).
-  void set_input_grad(bool needed);
+  void initialize(const Initializer& init, Rng& rng) override;
+  bool differentiable() const override;
+  // The first module gets the decision; every later one must pass dL/d(input) back.
+  void set_needs_input_grad(bool needs) override;
+  void set_input_grad(bool needed) { set_needs_input_grad(needed); }
   // Throws std::logic_error naming the first layer that cannot be trained through (Step).
   void check_trainable() const;
 
   size_t size() const { return layers_.size(); }
-  Layer<T>& operator[](size_t index) { return *layers_[index]; }
-  const Layer<T>& operator[](size_t index) const { return *layers_[index]; }
+  Module<T>& operator[](size_t index) { return *layers_[index]; }
+  const Module<T>& operator[](size_t index) const { return *layers_[index]; }
   const Shape& input_shape() const { return input_sample_; }
   Shape output_shape() const { return output_sample_.rank() ? output_sample_ : input_sample_; }
   // Hooks on one layer (throws std::out_of_range for an index past the last layer) or on every
@@ -147,17 +153,13 @@ class Sequential {
   void remove_hook(uint64_t id) { hooks_->remove(id); }
   size_t hook_count() const { return hooks_->forward.size() + hooks_->backward.size(); }
 
-  // The model in the spec grammar, e.g. "linear:100,relu,linear:10".
-  std::string spec() const;
   // A table of layers, output shapes and parameter counts.
   std::string summary();
 
  private:
   Shape input_sample_;
   Shape output_sample_;
-  std::vector<LayerPtr<T>> layers_;
-  bool training_ = true;
-  bool input_grad_ = false;
+  std::vector<ModulePtr<T>> layers_;
   std::shared_ptr<HookRegistry<T>> hooks_ = std::make_shared<HookRegistry<T>>();
 };
 

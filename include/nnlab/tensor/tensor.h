@@ -11,6 +11,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "nnlab/tensor/checked_size.h"
 #include "nnlab/tensor/shape.h"
 
 namespace nnlab {
@@ -21,7 +22,7 @@ class Tensor {
   using value_type = T;
 
   Tensor() = default;
-  explicit Tensor(const Shape& shape, T fill = T(0)) : shape_(shape), data_(static_cast<size_t>(shape.numel()), fill) {}
+  explicit Tensor(const Shape& shape, T fill = T(0)) : shape_(shape), data_(checked_elements(shape), fill) {}
   Tensor(const Shape& shape, std::vector<T> data) : shape_(shape), data_(std::move(data)) {
     if (static_cast<int64_t>(data_.size()) != shape_.numel()) {
       throw std::invalid_argument("tensor of shape " + shape_.str() + " needs " + std::to_string(shape_.numel()) +
@@ -54,8 +55,10 @@ class Tensor {
   // Changes the shape; allocates only when the new size exceeds the capacity.
   // Contents are unspecified afterwards.
   void resize(const Shape& shape) {
+    const int64_t n = shape.numel();
+    if (static_cast<size_t>(n) > data_.capacity()) check_allocation(n, sizeof(T), "a tensor of shape " + shape.str());
     shape_ = shape;
-    data_.resize(static_cast<size_t>(shape.numel()));
+    data_.resize(static_cast<size_t>(n));
   }
   // Same elements, other shape.
   void reshape(const Shape& shape) {
@@ -74,6 +77,13 @@ class Tensor {
   }
 
  private:
+  // Refuses, with a message, a tensor larger than the machine's memory before trying to allocate it.
+  static size_t checked_elements(const Shape& shape) {
+    const int64_t n = shape.numel();
+    check_allocation(n, sizeof(T), "a tensor of shape " + shape.str());
+    return static_cast<size_t>(n);
+  }
+
   Shape shape_;
   std::vector<T> data_;
 };

@@ -1,0 +1,126 @@
+#pragma once
+// The Module contract: anything with a forward and a backward. Layers (Linear,
+// Conv2d, ReLU, ...) are Modules; Sequential and Residual are Modules made of
+// Modules.
+//
+// forward(x) computes the output and caches what backward needs; backward(dy)
+// takes dL/d(output), fills the parameter gradients (overwriting them) and
+// returns dL/d(input). Both return references to buffers the module owns and
+// reuses: once the batch size is known, no module allocates. The input passed
+// to forward must stay alive and unchanged until the matching backward.
+//
+// Names: parameters and buffers are named as PyTorch names them in the same
+// nn.Module tree: a layer's own ("weight", "bias", "running_mean"), a container's
+// under its children's names ("3.body.0.weight"), so that a state dict nnlab
+// writes loads into the equivalent PyTorch model with strict=True.
+//
+// Shapes: dense input is N×F, image input N×C×H×W; the first dimension is
+// always the batch.
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "nnlab/init/initializer.h"
+#include "nnlab/tensor/random.h"
+#include "nnlab/tensor/tensor.h"
+
+namespace nnlab {
+
+// A learnable tensor and its gradient, registered under PyTorch's name ("weight",
+// "bias"; BatchNorm's γ and β too) so that optimizers, checkpoints and hooks find it.
+template <typename T>
+struct Parameter {
+  std::string name;
+  Tensor<T>* value = nullptr;
+  Tensor<T>* grad = nullptr;
+  // Weight decay applies to weights, not to biases or normalisation shifts.
+  bool decay = true;
+};
+
+template <typename T>
+class Module {
+ public:
+  virtual ~Module() = default;
+
+  // The textbook name: "Linear", "ReLU", "Residual", ...
+  virtual std::string type() const = 0;
+  // The module in the model-spec grammar ("linear:100", "relu", "res(...)"), from which a
+  // saved model is rebuilt.
+  virtual std::string spec() const = 0;
+  // The shape of one output sample for one input sample (batch dimension left out);
+  // throws std::invalid_argument when the module cannot take that input.
+  virtual Shape output_shape(const Shape& input_sample) const = 0;
+
+  virtual const Tensor<T>& forward(const Tensor<T>& x) = 0;
+  virtual const Tensor<T>& backward(const Tensor<T>& dy) = 0;
+
+  // The modules this one is made of, under the names PyTorch gives them ("0", "body",
+  // "shortcut"); empty for a layer.
+  virtual std::vector<std::pair<std::string, Module<T>*>> children() const { return {}; }
+
+  // Learnt tensors, this module's own and then its children's under "<child>.<name>".
+  virtual std::vector<Parameter<T>> parameters() { return {}; }
+  // Tensors that are saved with the model but not learnt (BatchNorm's running statistics).
+  virtual std::vector<std::pair<std::string, Tensor<T>*>> buffers() { return {}; }
+  // Integers saved with the model, PyTorch's int64 buffers (BatchNorm's num_batches_tracked).
+  virtual std::vector<std::pair<std::string, int64_t*>> integer_buffers() { return {}; }
+  int64_t parameter_count() {
+    int64_t count = 0;
+    for (const Parameter<T>& p : parameters()) count += p.value->size();
+    return count;
+  }
+
+  // Sets the weights with the initialiser (biases to zero); a container passes it on to
+  // its children, each of which uses its own initialiser instead if it has one.
+  virtual void initialize(const Initializer& /*init*/, Rng& /*rng*/) {}
+
+  // False for modules whose gradient is zero almost everywhere (Step): training through them is an error.
+  virtual bool differentiable() const { return true; }
+
+  // A per-module initialiser that a container's initialize uses instead of the model's
+  // ("linear:100:init=xavier-normal" in a model spec).
+  void set_initializer(const Initializer& init) { initializer_ = init; }
+  const std::optional<Initializer>& initializer() const { return initializer_; }
+
+  // Train and eval mode (Dropout, BatchNorm), set on the whole tree.
+  void set_training(bool training) {
+    training_ = training;
+    for (auto& [name, child] : children()) child->set_training(training);
+  }
+  bool training() const { return training_; }
+  void train() { set_training(true); }
+  void eval() { set_training(false); }
+
+  // Whether backward must compute dL/d(input). The model decides: nothing needs it for the
+  // model's own input in training, so its first layer (a Linear reading mostly-zero pixels,
+  // say) may skip it; a container passes the decision on to the children that see its input.
+  virtual void set_needs_input_grad(bool needs) { needs_input_grad_ = needs; }
+  bool needs_input_grad() const { return needs_input_grad_; }
+
+ protected:
+  bool training_ = true;
+  bool needs_input_grad_ = true;
+  std::optional<Initializer> initializer_;
+};
+
+template <typename T>
+using ModulePtr = std::unique_ptr<Module<T>>;
+
+// The names of `child`'s entries under the container's name for it: "body" + "0.weight".
+template <typename Entry>
+void append_prefixed(std::vector<Entry>& all, const std::string& prefix, std::vector<Entry> entries) {
+  for (Entry& entry : entries) {
+    if constexpr (requires { entry.name; }) {
+      entry.name = prefix + "." + entry.name;
+    } else {
+      entry.first = prefix + "." + entry.first;
+    }
+    all.push_back(std::move(entry));
+  }
+}
+
+}  // namespace nnlab
