@@ -25,6 +25,7 @@ static_assert(std::numeric_limits<float>::is_iec559 && std::numeric_limits<doubl
 
 // 0 for a dtype nnlab cannot read or write.
 size_t dtype_size(const std::string& dtype) {
+  if (dtype == "U8") return 1;
   if (dtype == "F32") return 4;
   if (dtype == "F64" || dtype == "I64") return 8;
   return 0;
@@ -109,7 +110,7 @@ Entry parse_entry(const std::string& name, const json& info, const std::string& 
   if (!info["dtype"].is_string()) throw std::runtime_error(where + ": dtype must be a string");
   entry.dtype = info["dtype"].get<std::string>();
   if (dtype_size(entry.dtype) == 0) {
-    throw std::runtime_error(where + " has dtype " + entry.dtype + "; nnlab reads F32, F64 and I64 only");
+    throw std::runtime_error(where + " has dtype " + entry.dtype + "; nnlab reads F32, F64, I64 and U8 only");
   }
   if (!info["shape"].is_array()) throw std::runtime_error(where + ": shape must be an array");
   for (const json& dim : info["shape"]) {
@@ -185,16 +186,25 @@ void check_layout(std::vector<Entry>& entries, uint64_t data_size, const std::st
   }
 }
 
-SafetensorsTensor read_values(const Entry& entry, const char* data, const std::string& source) {
+SafetensorsTensor read_values(const Entry& entry, const char* data, const std::string& source, F64Reading f64) {
   SafetensorsTensor tensor;
   tensor.shape = entry.shape;
   tensor.dtype = entry.dtype;
   const size_t size = dtype_size(entry.dtype);
   const size_t count = static_cast<size_t>((entry.end - entry.begin) / size);
   const char* in = data + entry.begin;
+  if (tensor.is_bytes()) {
+    tensor.bytes.assign(in, count);
+    return tensor;
+  }
   if (tensor.is_integer()) {
     tensor.integers.resize(count);
     for (size_t i = 0; i < count; ++i, in += size) tensor.integers[i] = std::bit_cast<int64_t>(read_le(in, 8));
+    return tensor;
+  }
+  if (size == 8 && f64 == F64Reading::kExact) {
+    tensor.doubles.resize(count);
+    for (size_t i = 0; i < count; ++i, in += size) tensor.doubles[i] = std::bit_cast<double>(read_le(in, 8));
     return tensor;
   }
   tensor.data.resize(count);
@@ -214,6 +224,26 @@ SafetensorsTensor read_values(const Entry& entry, const char* data, const std::s
   return tensor;
 }
 
+// The values a tensor holds, in the field its dtype uses.
+size_t value_count(const SafetensorsTensor& tensor) {
+  if (tensor.is_bytes()) return tensor.bytes.size();
+  if (tensor.is_integer()) return tensor.integers.size();
+  if (tensor.dtype == "F64" && !tensor.doubles.empty()) return tensor.doubles.size();
+  return tensor.data.size();
+}
+
+// The name of a field that holds values its dtype does not use; empty when none does.
+std::string unused_field(const SafetensorsTensor& tensor) {
+  const bool f64 = tensor.dtype == "F64";
+  const bool floats = tensor.dtype == "F32" || f64;
+  if (!tensor.is_integer() && !tensor.integers.empty()) return "integers";
+  if (!tensor.is_bytes() && !tensor.bytes.empty()) return "bytes";
+  if (!f64 && !tensor.doubles.empty()) return "double data";
+  if (!floats && !tensor.data.empty()) return "float data";
+  if (f64 && !tensor.doubles.empty() && !tensor.data.empty()) return "both float and double data";
+  return "";
+}
+
 }  // namespace
 
 std::string shape_text(const std::vector<int64_t>& shape) {
@@ -230,12 +260,12 @@ std::string encode_safetensors(const SafetensorsContents& contents) {
     if (name.empty() || name == kMetadataKey) throw std::invalid_argument("bad tensor name " + in_quotes(name));
     const size_t size = dtype_size(tensor.dtype);
     if (size == 0) throw std::invalid_argument("tensor " + in_quotes(name) + ": cannot write dtype " + tensor.dtype);
-    if (tensor.is_integer() ? !tensor.data.empty() : !tensor.integers.empty()) {
-      throw std::invalid_argument("tensor " + in_quotes(name) + " of dtype " + tensor.dtype +
-                                  (tensor.is_integer() ? " has float data" : " has integers"));
+    const std::string unused = unused_field(tensor);
+    if (!unused.empty()) {
+      throw std::invalid_argument("tensor " + in_quotes(name) + " of dtype " + tensor.dtype + " has " + unused);
     }
     uint64_t count = 0;
-    const size_t values = tensor.is_integer() ? tensor.integers.size() : tensor.data.size();
+    const size_t values = value_count(tensor);
     if (!element_count(tensor.shape, count) || count != values) {
       throw std::invalid_argument("tensor " + in_quotes(name) + " of shape " + shape_text(tensor.shape) + " has " +
                                   std::to_string(values) + " values");
@@ -258,7 +288,9 @@ std::string encode_safetensors(const SafetensorsContents& contents) {
   append_le(bytes, text.size(), kLengthBytes);
   bytes += text;
   for (const auto& [name, tensor] : contents.tensors) {
+    bytes += tensor.bytes;
     for (int64_t value : tensor.integers) append_le(bytes, std::bit_cast<uint64_t>(value), 8);
+    for (double value : tensor.doubles) append_le(bytes, std::bit_cast<uint64_t>(value), 8);
     for (float value : tensor.data) {
       if (tensor.dtype == "F32") {
         append_le(bytes, std::bit_cast<uint32_t>(value), 4);
@@ -270,7 +302,7 @@ std::string encode_safetensors(const SafetensorsContents& contents) {
   return bytes;
 }
 
-SafetensorsContents decode_safetensors(std::string_view bytes, const std::string& source) {
+SafetensorsContents decode_safetensors(std::string_view bytes, const std::string& source, F64Reading f64) {
   if (bytes.size() < kLengthBytes) {
     throw std::runtime_error(source + ": not a safetensors file: " + std::to_string(bytes.size()) +
                              " bytes, shorter than the 8-byte header length");
@@ -293,7 +325,7 @@ SafetensorsContents decode_safetensors(std::string_view bytes, const std::string
     }
   }
   check_layout(entries, data.size(), source);
-  for (const Entry& entry : entries) contents.tensors[entry.name] = read_values(entry, data.data(), source);
+  for (const Entry& entry : entries) contents.tensors[entry.name] = read_values(entry, data.data(), source, f64);
   return contents;
 }
 
@@ -307,6 +339,8 @@ void write_safetensors(const std::string& path, const SafetensorsContents& conte
   write_file_atomic(path, bytes);
 }
 
-SafetensorsContents read_safetensors(const std::string& path) { return decode_safetensors(read_file(path), path); }
+SafetensorsContents read_safetensors(const std::string& path, F64Reading f64) {
+  return decode_safetensors(read_file(path), path, f64);
+}
 
 }  // namespace nnlab

@@ -14,6 +14,7 @@ AdaGrad<T>::AdaGrad(std::vector<Parameter<T>> parameters, double lr, double lr_d
   detail::require_positive("AdaGrad", "eps", eps);
   sum_of_squares_.reserve(this->parameters_.size());
   for (const auto& p : this->parameters_) sum_of_squares_.emplace_back(p.value->shape());
+  this->register_state("sum", sum_of_squares_);
 }
 
 template <typename T>

@@ -19,6 +19,8 @@ Adam<T>::Adam(const std::string& label, std::vector<Parameter<T>> parameters, do
     first_moment_.emplace_back(p.value->shape());
     second_moment_.emplace_back(p.value->shape());
   }
+  this->register_state("exp_avg", first_moment_);
+  this->register_state("exp_avg_sq", second_moment_);
 }
 
 template <typename T>

@@ -11,6 +11,7 @@ Momentum<T>::Momentum(std::vector<Parameter<T>> parameters, double lr, double mo
   detail::require_in_range(nesterov ? "Nesterov" : "Momentum", "momentum", momentum, 0.0, 1.0);
   velocity_.reserve(this->parameters_.size());
   for (const auto& p : this->parameters_) velocity_.emplace_back(p.value->shape());
+  this->register_state("momentum_buffer", velocity_);
 }
 
 template <typename T>

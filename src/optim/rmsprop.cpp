@@ -13,6 +13,7 @@ RMSProp<T>::RMSProp(std::vector<Parameter<T>> parameters, double lr, double alph
   detail::require_positive("RMSProp", "eps", eps);
   mean_square_.reserve(this->parameters_.size());
   for (const auto& p : this->parameters_) mean_square_.emplace_back(p.value->shape());
+  this->register_state("square_avg", mean_square_);
 }
 
 template <typename T>

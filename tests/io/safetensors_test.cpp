@@ -104,6 +104,42 @@ TEST(Safetensors, I64TensorsAreExactIntegers) {
   EXPECT_THROW(encode_safetensors(mixed), std::invalid_argument);
 }
 
+// State files keep F64 exactly (read with F64Reading::kExact) and byte strings as U8.
+TEST(Safetensors, F64KeptExactAndU8Bytes) {
+  SafetensorsContents contents;
+  const std::vector<double> exact = {0.1, -1e300, 5e-324, 1.0 / 3.0};
+  contents.tensors["d"] = {{2, 2}, {}, "F64", {}, exact};
+  const std::string blob("a\0b\xFF z", 6);
+  contents.tensors["s"] = {{6}, {}, "U8", {}, {}, blob};
+  const std::string bytes = encode_safetensors(contents);
+  // The data section: d's 32 bytes (name order), then s's 6 bytes as they are.
+  EXPECT_EQ(bytes.substr(bytes.size() - 6), blob);
+  EXPECT_EQ(bytes.substr(bytes.size() - 38, 8), f64_bytes(0.1));
+
+  const SafetensorsContents back = decode_safetensors(bytes, "mem", F64Reading::kExact);
+  EXPECT_EQ(back.tensors.at("d").dtype, "F64");
+  EXPECT_EQ(back.tensors.at("d").shape, (std::vector<int64_t>{2, 2}));
+  ASSERT_EQ(back.tensors.at("d").doubles.size(), 4u);
+  for (size_t i = 0; i < exact.size(); ++i) {
+    EXPECT_EQ(std::bit_cast<uint64_t>(back.tensors.at("d").doubles[i]), std::bit_cast<uint64_t>(exact[i])) << i;
+  }
+  EXPECT_TRUE(back.tensors.at("d").data.empty());
+  EXPECT_TRUE(back.tensors.at("s").is_bytes());
+  EXPECT_EQ(back.tensors.at("s").bytes, blob);
+  // Read for a model, the same F64 tensor goes to float, and -1e300 does not fit.
+  EXPECT_THROW(decode_safetensors(bytes, "mem"), std::runtime_error);
+
+  SafetensorsContents mixed;
+  mixed.tensors["x"] = {{1}, {1.0f}, "F64", {}, {1.0}};  // both float and double values
+  EXPECT_THROW(encode_safetensors(mixed), std::invalid_argument);
+  mixed.tensors["x"] = {{1}, {}, "F32", {}, {1.0}};  // doubles in an F32 tensor
+  EXPECT_THROW(encode_safetensors(mixed), std::invalid_argument);
+  mixed.tensors["x"] = {{2}, {}, "U8", {}, {}, "abc"};  // 3 bytes for shape [2]
+  EXPECT_THROW(encode_safetensors(mixed), std::invalid_argument);
+  mixed.tensors["x"] = {{1}, {1.0f}, "U8", {}, {}, "a"};
+  EXPECT_THROW(encode_safetensors(mixed), std::invalid_argument);
+}
+
 TEST(Safetensors, ReadsWhatOtherWritersProduce) {
   // Fields in another order, spaces, no metadata, tensors out of name order, F64.
   const std::string header = R"({ "z": {"shape": [1], "data_offsets": [0, 8], "dtype": "F64"},

@@ -21,6 +21,9 @@ class AdaGrad final : public Optimizer<T> {
 
  protected:
   void update(size_t index, Tensor<T>& value, const Tensor<T>& grad) override;
+  std::vector<std::pair<std::string, double>> hyperparameters() const override {
+    return {{"lr_decay", lr_decay_}, {"eps", eps_}};
+  }
 
  private:
   double lr_decay_;

@@ -35,6 +35,9 @@ class Adam : public Optimizer<T> {
   Adam(const std::string& label, std::vector<Parameter<T>> parameters, double lr, double beta1, double beta2,
        double eps, WeightDecay decay);
   void update(size_t index, Tensor<T>& value, const Tensor<T>& grad) override;
+  std::vector<std::pair<std::string, double>> hyperparameters() const override {
+    return {{"beta1", beta1_}, {"beta2", beta2_}, {"eps", eps_}};
+  }
 
  private:
   double beta1_;

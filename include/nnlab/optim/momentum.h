@@ -30,6 +30,9 @@ class Momentum : public Optimizer<T> {
 
  protected:
   void update(size_t index, Tensor<T>& value, const Tensor<T>& grad) override;
+  std::vector<std::pair<std::string, double>> hyperparameters() const override {
+    return {{"momentum", momentum_}, {"nesterov", nesterov_ ? 1.0 : 0.0}};
+  }
 
  private:
   double momentum_;

@@ -21,6 +21,9 @@ class RMSProp final : public Optimizer<T> {
 
  protected:
   void update(size_t index, Tensor<T>& value, const Tensor<T>& grad) override;
+  std::vector<std::pair<std::string, double>> hyperparameters() const override {
+    return {{"alpha", alpha_}, {"eps", eps_}};
+  }
 
  private:
   double alpha_;

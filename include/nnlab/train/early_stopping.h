@@ -17,10 +17,20 @@
 //
 // Only validation data may be monitored: choosing the epoch on test data would make
 // the test accuracy an optimistic estimate.
+//
+// Its state dict, to resume a run: "best_epoch", "best_value",
+// "epochs_without_improvement", "stopped_epoch", the options to check against
+// ("monitor", "patience", "min_delta", "restore_best"), and, once an epoch has
+// been best and restore_best is on, the best weights as "best_weights.<name>"
+// under the model's names. After load_state_dict the next on_train_begin keeps
+// this state instead of starting afresh, and checks that the best weights fit
+// the model (same names and shapes), throwing std::runtime_error naming the first
+// that does not.
 
 #include <string>
 #include <vector>
 
+#include "nnlab/state/stateful.h"
 #include "nnlab/train/callback.h"
 
 namespace nnlab {
@@ -32,7 +42,7 @@ struct EarlyStoppingOptions {
   bool restore_best = true;          // copy the best epoch's weights back at the end
 };
 
-class EarlyStopping final : public Callback {
+class EarlyStopping final : public Callback, public Stateful {
  public:
   // Throws std::invalid_argument for an unknown monitor, patience < 1 or a negative min_delta.
   explicit EarlyStopping(EarlyStoppingOptions options = {});
@@ -46,11 +56,19 @@ class EarlyStopping final : public Callback {
   const EarlyStoppingOptions& options() const { return options_; }
   int best_epoch() const { return best_epoch_; }  // 0 before the first epoch
   double best_value() const { return best_value_; }
+  int epochs_without_improvement() const { return epochs_without_improvement_; }
+
+  StateDict state_dict() const override;
+  // Throws std::runtime_error naming the entry that is missing, unexpected or
+  // disagrees with this callback's options.
+  void load_state_dict(const StateDict& state) override;
 
  private:
   bool improves(double value) const;
   void save_best();
   void restore_best();
+  // Puts the loaded best weights in the model's order; throws naming one that does not fit.
+  void adopt_resumed_weights(std::vector<std::string> names);
 
   EarlyStoppingOptions options_;
   bool maximize_;
@@ -58,9 +76,12 @@ class EarlyStopping final : public Callback {
   double best_value_ = 0;
   int epochs_without_improvement_ = 0;
   int stopped_epoch_ = 0;
-  // The model's parameter values and buffers, and their copies at the best epoch.
+  // The model's parameter values and buffers, their names, and their copies at the best epoch.
   std::vector<Tensor<float>*> live_;
+  std::vector<std::string> names_;
   std::vector<Tensor<float>> best_;
+  // Set by load_state_dict: the next on_train_begin carries on from the loaded state.
+  bool resumed_ = false;
 };
 
 }  // namespace nnlab

@@ -1,28 +1,33 @@
 #pragma once
 // The record of a training run: one row per epoch, the loss of every step, and
 // why training stopped. Written as CSV (one row per epoch) and JSON (everything).
+//
+// Its state dict, to resume a run: one array per EpochRecord field over the epochs
+// ("epochs.epoch", "epochs.train_loss", ...), "step_loss" (F32), "stop_reason" and
+// "monitor" (U8 text), "best_epoch", "best_value", "stopped_epoch" and "restored".
 
 #include <cmath>
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
+#include "nnlab/state/stateful.h"
 
 namespace nnlab {
 
 struct EpochRecord {
-  int epoch = 0;          // 1-based
-  int64_t steps = 0;      // optimizer steps done so far
+  int epoch = 0;                // 1-based
+  int64_t steps = 0;            // optimizer steps done so far
   double train_loss = NAN;      // mean over the epoch's batches (including any weight-decay penalty)
   double train_accuracy = NAN;  // on the batches as trained (training mode); NaN for regression
   double val_loss = NAN;        // NaN without validation data
   double val_accuracy = NAN;
-  double lr = NAN;              // learning rate at the end of the epoch
-  double seconds = 0;           // wall time since training began
+  double lr = NAN;     // learning rate at the end of the epoch
+  double seconds = 0;  // wall time since training began
 };
 
-struct History {
+struct History final : Stateful {
   std::vector<EpochRecord> epochs;
   std::vector<float> step_loss;  // the loss of every step, in order
   std::string stop_reason;       // "completed 20 epochs", "early stopping: ...", ...
@@ -35,6 +40,11 @@ struct History {
 
   std::string to_csv() const;
   nlohmann::json to_json() const;
+
+  StateDict state_dict() const override;
+  // Throws std::runtime_error naming an entry that is missing, unexpected, or
+  // whose length differs from the other epoch arrays.
+  void load_state_dict(const StateDict& state) override;
 };
 
 // NaN → null, so the JSON stays valid.
