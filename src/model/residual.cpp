@@ -109,6 +109,14 @@ std::vector<std::pair<std::string, int64_t*>> Residual<T>::integer_buffers() {
 }
 
 template <typename T>
+std::vector<std::pair<std::string, Rng*>> Residual<T>::generators() {
+  std::vector<std::pair<std::string, Rng*>> all;
+  append_prefixed(all, "body", body_.generators());
+  if (shortcut_) append_prefixed(all, "shortcut", shortcut_->generators());
+  return all;
+}
+
+template <typename T>
 void Residual<T>::initialize(const Initializer& init, Rng& rng) {
   const Initializer& mine = this->initializer().value_or(init);
   body_.initialize(mine, rng);

@@ -121,6 +121,13 @@ std::vector<std::pair<std::string, int64_t*>> Sequential<T>::integer_buffers() {
 }
 
 template <typename T>
+std::vector<std::pair<std::string, Rng*>> Sequential<T>::generators() {
+  std::vector<std::pair<std::string, Rng*>> all;
+  for (size_t i = 0; i < layers_.size(); ++i) append_prefixed(all, std::to_string(i), layers_[i]->generators());
+  return all;
+}
+
+template <typename T>
 std::vector<std::pair<std::string, Module<T>*>> Sequential<T>::children() const {
   std::vector<std::pair<std::string, Module<T>*>> all;
   for (size_t i = 0; i < layers_.size(); ++i) all.emplace_back(std::to_string(i), layers_[i].get());

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "nnlab/data/data_loader.h"
+#include "nnlab/state/model_state.h"
 
 namespace nnlab {
 
@@ -76,6 +77,16 @@ class ExplosionDetector {
     return above_ >= std::max<int64_t>(check_.patience, 1);
   }
   double reference() const { return reference_; }
+  void save(FitProgress& progress) const {
+    progress.explosion_first = first_;
+    progress.explosion_reference = reference_;
+    progress.explosion_above = above_;
+  }
+  void restore(const FitProgress& progress) {
+    first_ = progress.explosion_first;
+    reference_ = progress.explosion_reference;
+    above_ = progress.explosion_above;
+  }
 
  private:
   ExplosionCheck check_;
@@ -95,6 +106,56 @@ std::string explosion_message(double loss, double reference, const ExplosionChec
 }
 }  // namespace
 
+StateDict FitProgress::state_dict() const {
+  StateDict state;
+  state.put_int("epoch", epoch);
+  state.put_int("step", step);
+  state.put_int("in_epoch", in_epoch ? 1 : 0);
+  state.put_double("loss_sum", loss_sum);
+  state.put_int("seen", seen);
+  state.put_int("correct", correct);
+  state.put_double("seconds", seconds);
+  state.put_doubles("explosion.first", explosion_first);
+  state.put_double("explosion.reference", explosion_reference);
+  state.put_int("explosion.above", explosion_above);
+  return state;
+}
+
+void FitProgress::load_state_dict(const StateDict& state) {
+  state.require_names(FitProgress{}.state_dict().names(), "the training progress");
+  FitProgress loaded;
+  loaded.epoch = static_cast<int>(state.get_int("epoch"));
+  loaded.step = state.get_int("step");
+  loaded.in_epoch = state.get_int("in_epoch") != 0;
+  loaded.loss_sum = state.get_double("loss_sum");
+  loaded.seen = state.get_int("seen");
+  loaded.correct = state.get_int("correct");
+  loaded.seconds = state.get_double("seconds");
+  loaded.explosion_first = state.get_doubles("explosion.first");
+  loaded.explosion_reference = state.get_double("explosion.reference");
+  loaded.explosion_above = state.get_int("explosion.above");
+  if (loaded.epoch < 0 || loaded.step < 0 || loaded.seen < 0 || loaded.correct < 0) {
+    throw std::runtime_error("the training progress is damaged: negative epoch, step or counts");
+  }
+  *this = loaded;
+}
+
+StateDict Trainer::state_dict() const {
+  StateDict state;
+  state.merge(model_state_dict(model_), "model.");
+  state.merge(optimizer_.state_dict(), "optimizer.");
+  if (loader_) state.merge(loader_->state_dict(), "loader.");
+  if (rng_ != nullptr) state.merge(rng_->state_dict(), "rng.");
+  state.merge(history_.state_dict(), "history.");
+  state.merge(progress_.state_dict(), "progress.");
+  for (size_t i = 0; i < callbacks_.size(); ++i) {
+    if (const auto* stateful = dynamic_cast<const Stateful*>(callbacks_[i].get())) {
+      state.merge(stateful->state_dict(), "callback." + std::to_string(i) + ".");
+    }
+  }
+  return state;
+}
+
 History Trainer::fit(const Dataset& train, const Dataset* validation, const FitOptions& options, Rng& rng) {
   if (train.size() == 0) throw std::invalid_argument("no training data");
   if (options.batch_size < 1) throw std::invalid_argument("batch size must be at least 1");
@@ -107,66 +168,104 @@ History Trainer::fit(const Dataset& train, const Dataset* validation, const FitO
   }
   model_.train();
 
-  DataLoader loader(train, options.batch_size, rng, options.shuffle);
-  History history;
+  loader_ = std::make_unique<DataLoader>(train, options.batch_size, rng, options.shuffle);
+  DataLoader& loader = *loader_;
+  rng_ = &rng;
+  history_ = History{};
+  progress_ = FitProgress{};
+  History& history = history_;
+  ExplosionDetector explosion(options.explosion);
   TrainState state{model_, optimizer_, history};
+  state.snapshot = [this, &explosion] {
+    explosion.save(progress_);
+    return state_dict();
+  };
   state.batches_per_epoch = loader.batches_per_epoch();
   state.total_steps = options.iterations > 0 ? options.iterations : options.epochs * state.batches_per_epoch;
   state.total_epochs = static_cast<int>((state.total_steps + state.batches_per_epoch - 1) / state.batches_per_epoch);
-  history.step_loss.reserve(static_cast<size_t>(state.total_steps));
+  if (resume_) {
+    // Everything is checked before anything changes: a mismatch leaves the fresh run as it was.
+    const StateDict saved = std::move(*resume_);
+    resume_.reset();
+    FitProgress progress;
+    progress.load_state_dict(saved.under("progress."));
+    load_model_state_dict(model_, saved.under("model."));
+    optimizer_.load_state_dict(saved.under("optimizer."));
+    loader.load_state_dict(saved.under("loader."));
+    rng.load_state_dict(saved.under("rng."));
+    history.load_state_dict(saved.under("history."));
+    for (size_t i = 0; i < callbacks_.size(); ++i) {
+      if (auto* stateful = dynamic_cast<Stateful*>(callbacks_[i].get())) {
+        stateful->load_state_dict(saved.under("callback." + std::to_string(i) + "."));
+      }
+    }
+    progress_ = progress;
+    explosion.restore(progress_);
+  }
   for (auto& c : callbacks_) c->on_train_begin(state);
 
-  ExplosionDetector explosion(options.explosion);
   const auto start = std::chrono::steady_clock::now();
+  const auto elapsed = [&] {
+    return progress_.seconds + std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  };
   Tensor<float> x, y;
-  int64_t step = 0;
-  for (int epoch = 1; step < state.total_steps && !state.stop; ++epoch) {
-    state.epoch = epoch;
-    loader.start_epoch();
-    double loss_sum = 0;
-    int64_t seen = 0, correct = 0;
-    while (step < state.total_steps && !state.stop && loader.next(x, y)) {
+  FitProgress& p = progress_;
+  while (p.step < state.total_steps && !state.stop) {
+    if (!p.in_epoch) {
+      ++p.epoch;
+      p.in_epoch = true;
+      p.loss_sum = 0;
+      p.seen = p.correct = 0;
+      loader.start_epoch();
+    }
+    state.epoch = p.epoch;
+    while (p.step < state.total_steps && !state.stop && loader.next(x, y)) {
       augment.apply(x, rng);
       for (auto& c : callbacks_) c->on_step_begin(state);
       const Tensor<float>& output = model_.forward(x);
       const double loss = static_cast<double>(loss_.forward(output, y)) + optimizer_.penalty();
       if (!std::isfinite(loss)) {
-        throw TrainingDiverged(divergence_message(loss, step + 1, epoch, optimizer_.lr()), step + 1);
+        throw TrainingDiverged(divergence_message(loss, p.step + 1, p.epoch, optimizer_.lr()), p.step + 1);
       }
       if (explosion.exploded(loss)) {
         throw TrainingDiverged(
-            explosion_message(loss, explosion.reference(), options.explosion, step + 1, epoch, optimizer_.lr()),
-            step + 1);
+            explosion_message(loss, explosion.reference(), options.explosion, p.step + 1, p.epoch, optimizer_.lr()),
+            p.step + 1);
       }
-      if (train.classification()) correct += count_correct(output, y);
+      if (train.classification()) p.correct += count_correct(output, y);
       model_.backward(loss_.backward());
       for (auto& c : callbacks_) c->on_gradients(state);
       optimizer_.step();
-      ++step;
-      loss_sum += loss * static_cast<double>(x.rows());
-      seen += x.rows();
+      ++p.step;
+      p.loss_sum += loss * static_cast<double>(x.rows());
+      p.seen += x.rows();
       history.step_loss.push_back(static_cast<float>(loss));
       for (auto& c : callbacks_) c->on_step_end(state, loss);
     }
+    if (state.interrupted) break;  // inside the epoch: the checkpoint continues it
+    p.in_epoch = false;
     EpochRecord record;
-    record.epoch = epoch;
-    record.steps = step;
-    record.train_loss = loss_sum / static_cast<double>(std::max<int64_t>(seen, 1));
-    record.train_accuracy = train.classification() ? static_cast<double>(correct) / static_cast<double>(seen) : NAN;
+    record.epoch = p.epoch;
+    record.steps = p.step;
+    record.train_loss = p.loss_sum / static_cast<double>(std::max<int64_t>(p.seen, 1));
+    record.train_accuracy =
+        train.classification() ? static_cast<double>(p.correct) / static_cast<double>(p.seen) : NAN;
     if (validation != nullptr && validation->size() > 0) {
       const Metrics val = evaluate(model_, loss_, *validation);
       record.val_loss = val.loss;
       record.val_accuracy = val.accuracy;
     }
     record.lr = optimizer_.lr();
-    record.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    record.seconds = elapsed();
     history.epochs.push_back(record);
     for (auto& c : callbacks_) c->on_epoch_end(state, record);
   }
+  p.seconds = elapsed();
+  explosion.save(p);
   if (state.stop) {
     history.stop_reason = state.stop_reason;
   } else if (options.iterations > 0) {
-    history.stop_reason = "completed " + std::to_string(step) + " iterations";
+    history.stop_reason = "completed " + std::to_string(p.step) + " iterations";
   } else {
     history.stop_reason = "completed " + std::to_string(options.epochs) + " epochs";
   }

@@ -35,6 +35,7 @@ class Dropout final : public Layer<T> {
   const Tensor<T>& backward(const Tensor<T>& dy) override;
   // Reseeds the layer's generator from rng (the initialiser is not used).
   void initialize(const Initializer& init, Rng& rng) override;
+  std::vector<std::pair<std::string, Rng*>> generators() override { return {{"rng", &rng_}}; }
 
   double p() const { return p_; }
   // The mask of the last training forward: 0 for dropped elements, 1/(1 − p) for kept ones.

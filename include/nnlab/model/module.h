@@ -68,6 +68,9 @@ class Module {
   virtual std::vector<std::pair<std::string, Tensor<T>*>> buffers() { return {}; }
   // Integers saved with the model, PyTorch's int64 buffers (BatchNorm's num_batches_tracked).
   virtual std::vector<std::pair<std::string, int64_t*>> integer_buffers() { return {}; }
+  // Random generators the module draws from while training (Dropout's masks): part of a
+  // checkpoint, so that a resumed run draws the same masks.
+  virtual std::vector<std::pair<std::string, Rng*>> generators() { return {}; }
   int64_t parameter_count() {
     int64_t count = 0;
     for (const Parameter<T>& p : parameters()) count += p.value->size();

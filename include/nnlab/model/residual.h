@@ -42,6 +42,7 @@ class Residual final : public Module<T> {
   std::vector<Parameter<T>> parameters() override;
   std::vector<std::pair<std::string, Tensor<T>*>> buffers() override;
   std::vector<std::pair<std::string, int64_t*>> integer_buffers() override;
+  std::vector<std::pair<std::string, Rng*>> generators() override;
   void initialize(const Initializer& init, Rng& rng) override;
   bool differentiable() const override;
   void set_needs_input_grad(bool needs) override;

@@ -129,6 +129,7 @@ class Sequential final : public Module<T> {
   std::vector<std::pair<std::string, Tensor<T>*>> buffers() override;
   // The same for the layers' integers (PyTorch's int64 buffers).
   std::vector<std::pair<std::string, int64_t*>> integer_buffers() override;
+  std::vector<std::pair<std::string, Rng*>> generators() override;
 
   void initialize(const Initializer& init, Rng& rng) override;
   bool differentiable() const override;

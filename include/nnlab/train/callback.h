@@ -3,10 +3,12 @@
 // progress display, early stopping, schedules and checks compose without
 // touching the training loop (mlpack/ensmallen's design).
 
+#include <functional>
 #include <string>
 
 #include "nnlab/model/sequential.h"
 #include "nnlab/optim/optimizer.h"
+#include "nnlab/state/state_dict.h"
 #include "nnlab/train/history.h"
 
 namespace nnlab {
@@ -22,10 +24,19 @@ struct TrainState {
   int64_t batches_per_epoch = 0;
   bool stop = false;         // set to end training after the current step
   std::string stop_reason{};
+  // Set with stop by interrupt(): training ends after the current step without closing the
+  // epoch, so that a checkpoint taken then continues inside it.
+  bool interrupted = false;
+  // The whole state of the run as it stands (Trainer::state_dict): what a checkpoint writes.
+  std::function<StateDict()> snapshot{};
 
   void request_stop(const std::string& reason) {
     stop = true;
     stop_reason = reason;
+  }
+  void interrupt(const std::string& reason) {
+    request_stop(reason);
+    interrupted = true;
   }
 };
 

@@ -13,10 +13,12 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <vector>
 
 #include "nnlab/data/augmentation.h"
+#include "nnlab/data/data_loader.h"
 #include "nnlab/data/dataset.h"
 #include "nnlab/losses/loss.h"
 #include "nnlab/train/callback.h"
@@ -67,6 +69,24 @@ Metrics evaluate(Sequential<float>& model, Loss<float>& loss, const Dataset& dat
 // Number of rows of `output` whose largest entry is at the class index in `labels`.
 int64_t count_correct(const Tensor<float>& output, const Tensor<float>& labels);
 
+// Where a fit stands between two steps, besides the model, optimizer, loader, generator,
+// history and callbacks: the epoch and step, the running sums of an epoch that is not
+// over, and the explosion check's memory.
+struct FitProgress {
+  int epoch = 0;          // the epoch under way (in_epoch) or the last one completed
+  int64_t step = 0;       // optimizer steps taken
+  bool in_epoch = false;  // stopped inside `epoch`: the loader stands in it
+  double loss_sum = 0;
+  int64_t seen = 0, correct = 0;
+  double seconds = 0;  // of training before this fit
+  std::vector<double> explosion_first;
+  double explosion_reference = 0;
+  int64_t explosion_above = 0;
+
+  StateDict state_dict() const;
+  void load_state_dict(const StateDict& state);
+};
+
 class Trainer {
  public:
   Trainer(Sequential<float>& model, Loss<float>& loss, Optimizer<float>& optimizer);
@@ -74,14 +94,31 @@ class Trainer {
   void add_callback(std::shared_ptr<Callback> callback) { callbacks_.push_back(std::move(callback)); }
 
   // Trains on `train`; evaluates on `validation` after every epoch when given.
-  // `rng` drives the shuffling.
+  // `rng` drives the shuffling and the augmentation.
   History fit(const Dataset& train, const Dataset* validation, const FitOptions& options, Rng& rng);
+
+  // The whole state of the run, while fit runs (from a callback) or after it (while the data
+  // and generator given to fit live): "model.",
+  // "optimizer.", "loader.", "rng.", "history.", "progress." and "callback.N." for every
+  // callback that is Stateful.
+  StateDict state_dict() const;
+  // The next fit continues from `state` (a state_dict() of a run with the same settings)
+  // instead of starting afresh: the same weights, batches, masks and history, to the bit.
+  // Checked when fit starts; a mismatch throws std::runtime_error naming the entry.
+  void resume_from(StateDict state) { resume_ = std::move(state); }
 
  private:
   Sequential<float>& model_;
   Loss<float>& loss_;
   Optimizer<float>& optimizer_;
   std::vector<std::shared_ptr<Callback>> callbacks_;
+  std::optional<StateDict> resume_;
+  // Of the last fit, for state_dict(); the loader and generator refer to the data and
+  // generator fit was given, which must outlive the call of state_dict().
+  std::unique_ptr<DataLoader> loader_;
+  History history_;
+  const Rng* rng_ = nullptr;
+  FitProgress progress_;
 };
 
 }  // namespace nnlab
