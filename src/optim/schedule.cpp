@@ -229,7 +229,10 @@ std::unique_ptr<LearningRateSchedule> parse_schedule(const std::string& text, do
     throw std::invalid_argument("schedule '" + text + "': warm-up of " + std::to_string(warmup_steps) +
                                 " steps leaves none of the " + std::to_string(total_steps) + " steps for cosine");
   }
-  auto after = parse_single(text, parts.size() == 2 ? parts[1] : "constant", base_lr, total_steps - warmup_steps);
+  // What is left after the warm-up, never below 0 (a run shorter than its warm-up, or
+  // a negative total, must not wrap around).
+  const int64_t steps_after = total_steps > warmup_steps ? total_steps - warmup_steps : 0;
+  auto after = parse_single(text, parts.size() == 2 ? parts[1] : "constant", base_lr, steps_after);
   return std::make_unique<LinearWarmup>(warmup_steps, std::move(after));
 }
 

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
 #include <memory>
 #include <numbers>
 #include <random>
@@ -101,6 +102,15 @@ TEST(Schedule, TextRoundTrips) {
   }
 }
 
+void expect_error_text(const std::string& text, int64_t total_steps, const std::string& part) {
+  try {
+    parse_schedule(text, 0.1, total_steps);
+    ADD_FAILURE() << "no exception for '" << text << "'";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find(part), std::string::npos) << "'" << text << "': " << e.what();
+  }
+}
+
 // Numbers of every size print with every digit and without '+', which would read as
 // the join of a warm-up and its schedule.
 TEST(Schedule, HugeAndPreciseNumbersRoundTrip) {
@@ -110,6 +120,18 @@ TEST(Schedule, HugeAndPreciseNumbersRoundTrip) {
   EXPECT_EQ(parse_schedule("exp:0.9999999", 0.1, 1000)->str(), "exp:0.9999999");
   EXPECT_EQ(parse_schedule("cosine:1.2345678901234568e-05", 0.1, 1000)->str(), "cosine:1.2345678901234568e-05");
   EXPECT_EQ(parse_schedule("exp:0.0001", 0.1, 1000)->str(), "exp:0.0001");
+}
+
+// Found by the fuzzer (fuzz/corpus/schedule_fuzz/crash_warmup_negative_total): the
+// steps left after a warm-up were total − warm-up, which overflowed for a total near
+// INT64_MIN. A run shorter than its warm-up leaves 0 steps after it.
+TEST(Schedule, StepsAfterTheWarmUpNeverWrapAround) {
+  const int64_t most_negative = std::numeric_limits<int64_t>::min() + 10;
+  const auto warmup = parse_schedule("warmup:14", 0.1, most_negative);
+  EXPECT_EQ(warmup->str(), "warmup:14");
+  EXPECT_DOUBLE_EQ(warmup->lr(13), 0.1);
+  expect_error_text("warmup:14+cosine", most_negative, "warm-up of 14 steps leaves none of the");
+  expect_error_text("warmup:5+cosine", 3, "warm-up of 5 steps leaves none of the 3 steps for cosine");
 }
 
 // For many random schedules, parse(str(schedule)) is the same schedule: the same
