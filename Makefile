@@ -2,8 +2,12 @@
 BUILD ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
+# The libFuzzer targets (fuzz/README.md): their own clang build with sanitizers.
+FUZZ_BUILD ?= build-fuzz
+FUZZ_CXX ?= clang++-14
+FUZZ_SECONDS ?= 60
 
-.PHONY: all deps build test demo bench clean format
+.PHONY: all deps build test demo bench clean format fuzz fuzz-build
 
 all: build
 
@@ -16,8 +20,20 @@ $(BUILD)/build.ninja: CMakeLists.txt
 build: deps $(BUILD)/build.ninja
 	cmake --build $(BUILD) -j $(JOBS)
 
-test: build
+# Every unit test, then each fuzz target over its committed seed corpus (no new inputs).
+test: build fuzz-build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+	cd $(FUZZ_BUILD) && ctest --output-on-failure -j $(JOBS)
+
+$(FUZZ_BUILD)/build.ninja: fuzz/CMakeLists.txt
+	cmake -S fuzz -B $(FUZZ_BUILD) -G Ninja -DCMAKE_CXX_COMPILER=$(FUZZ_CXX)
+
+fuzz-build: deps $(FUZZ_BUILD)/build.ninja
+	cmake --build $(FUZZ_BUILD) -j $(JOBS)
+
+# Fuzzes every target for FUZZ_SECONDS seconds each; `make fuzz FUZZ_SECONDS=600` for longer.
+fuzz: fuzz-build
+	bash fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
 
 # The demo needs only the tool: building the tests and benchmarks too would double its time.
 demo: deps $(BUILD)/build.ninja
@@ -30,7 +46,7 @@ bench:
 	bash bench/run.sh $(BUILD)
 
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) $(FUZZ_BUILD)
 
 format:
 	clang-format -i $$(git ls-files '*.cpp' '*.h')

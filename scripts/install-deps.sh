@@ -14,6 +14,8 @@ packages=(
   libgtest-dev            # tests
   libbenchmark-dev        # benchmarks
   chromium                # headless browser: the test that report.html renders its charts
+  clang-14 libclang-rt-14-dev  # libFuzzer and the sanitizers: the fuzz targets (fuzz/README.md)
+  libomp-14-dev           # clang's OpenMP runtime, for the fuzz build
 )
 if [[ "${1:-}" == "--bench" ]]; then
   packages+=(python3-torch)

@@ -9,6 +9,7 @@
 #include "commands.h"
 #include "nnlab/data/digit_image.h"
 #include "nnlab/io/atomic_file.h"
+#include "nnlab/io/finite_check.h"
 #include "nnlab/io/image_file.h"
 #include "nnlab/io/model_file.h"
 #include "nnlab/kernels/threads.h"
@@ -87,6 +88,7 @@ void print_json(const std::vector<Prediction>& predictions, const std::string& m
 int run_predict(const PredictSettings& s) {
   if (s.threads > 0) set_num_threads(s.threads);
   LoadedModel loaded = load_model(s.model);
+  check_finite_tensors(loaded.model, s.model);
   Sequential<float>& model = loaded.model;
   const Shape input = model.input_shape();
   if (input.numel() != kDigitField * kDigitField) {

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <limits>
 #include <thread>
 
 #include "commands.h"
@@ -146,7 +147,7 @@ int run_train(TrainSettings s) {
     throw UsageError("--lr must be a positive number, got " + number(s.optimizer.lr));
   }
   for (const auto& [flag, value] : {std::pair{"--weight-decay", s.weight_decay}, std::pair{"--l1", s.l1},
-                                     std::pair{"--clip-norm", s.clip_norm}, std::pair{"--clip-value", s.clip_value}}) {
+                                    std::pair{"--clip-norm", s.clip_norm}, std::pair{"--clip-value", s.clip_value}}) {
     if (!(value >= 0) || !std::isfinite(value)) {
       throw UsageError(std::string(flag) + " must be a number >= 0, got " + number(value));
     }
@@ -185,14 +186,21 @@ int run_train(TrainSettings s) {
   auto optimizer = make_optimizer<float>(optimizer_options, model.parameters());
   const int64_t batches = (split.train.size() + s.batch_size - 1) / s.batch_size;
   const int64_t total_steps = s.iterations > 0 ? s.iterations : s.epochs * batches;
+  const int64_t max_iterations = std::numeric_limits<int>::max() * batches;
+  if (s.iterations > max_iterations) {
+    throw UsageError("--iterations " + std::to_string(s.iterations) + " at " + std::to_string(batches) +
+                     " batches per epoch needs more than " + std::to_string(std::numeric_limits<int>::max()) +
+                     " epochs; give at most " + std::to_string(max_iterations));
+  }
   auto schedule = parse_schedule(s.schedule, s.optimizer.lr, total_steps);
   SoftmaxCrossEntropy<float> loss;
 
-  std::fprintf(stderr, "data: %s; validation %lld\nmodel: %s (%lld parameters), init %s\n%s, schedule %s, batch %lld, augment %s, %d threads\n",
+  std::fprintf(stderr,
+               "data: %s; validation %lld\nmodel: %s (%lld parameters), init %s\n%s, schedule %s, batch %lld, augment "
+               "%s, %d threads\n",
                data.description.c_str(), static_cast<long long>(split.validation.size()), spec.c_str(),
-               static_cast<long long>(model.parameter_count()), init.str().c_str(),
-               describe(optimizer_options).c_str(), schedule->str().c_str(), static_cast<long long>(s.batch_size),
-               augment.str().c_str(), threads);
+               static_cast<long long>(model.parameter_count()), init.str().c_str(), describe(optimizer_options).c_str(),
+               schedule->str().c_str(), static_cast<long long>(s.batch_size), augment.str().c_str(), threads);
 
   make_folders(s.out);
   Trainer trainer(model, loss, *optimizer);
@@ -203,7 +211,8 @@ int run_train(TrainSettings s) {
     trainer.add_callback(monitor);
   }
   trainer.add_callback(std::make_shared<LearningRateScheduler>(std::move(schedule)));
-  if (s.clip_norm > 0) trainer.add_callback(std::make_shared<GradientClipper>(GradientClipper::Mode::kNorm, s.clip_norm));
+  if (s.clip_norm > 0)
+    trainer.add_callback(std::make_shared<GradientClipper>(GradientClipper::Mode::kNorm, s.clip_norm));
   if (s.clip_value > 0) {
     trainer.add_callback(std::make_shared<GradientClipper>(GradientClipper::Mode::kValue, s.clip_value));
   }
@@ -220,17 +229,16 @@ int run_train(TrainSettings s) {
     history = trainer.fit(split.train, split.validation.size() > 0 ? &split.validation : nullptr, fit, rng);
   } catch (const TrainingDiverged& e) {
     if (monitor) monitor->finish();
-    write_reports(s.out, settings_json(s, spec, init, augment, data.description, threads), nullptr, {}, monitor.get(), e.what());
+    write_reports(s.out, settings_json(s, spec, init, augment, data.description, threads), nullptr, {}, monitor.get(),
+                  e.what());
     throw;
   }
 
   const Metrics test = evaluate(model, loss, data.test);
   const std::string save_path = s.save.empty() ? s.out + "/model.safetensors" : s.save;
-  save_model(model, save_path,
-             {{"nnlab.loss", loss.spec()},
-              {"nnlab.classes", std::to_string(data.train.num_classes)},
-              {"nnlab.test_accuracy", std::to_string(test.accuracy)}});
 
+  // The history first: it is small, and on a disk too full for the model it is
+  // what is left of the finished run (its settings, every epoch, the test result).
   nlohmann::json record = history.to_json();
   record["settings"] = settings_json(s, spec, init, augment, data.description, threads);
   record["test"] = {{"loss", json_number(test.loss)}, {"accuracy", json_number(test.accuracy)}};
@@ -243,6 +251,10 @@ int run_train(TrainSettings s) {
   }
   write_file_atomic(s.out + "/history.json", record.dump(1));
   write_file_atomic(s.out + "/history.csv", history.to_csv());
+  save_model(model, save_path,
+             {{"nnlab.loss", loss.spec()},
+              {"nnlab.classes", std::to_string(data.train.num_classes)},
+              {"nnlab.test_accuracy", std::to_string(test.accuracy)}});
 
   const double seconds = history.epochs.empty() ? 0.0 : history.epochs.back().seconds;
   std::printf("test accuracy %.4f (loss %.4f) on %lld images after %.1f s of training\n", test.accuracy, test.loss,
@@ -263,9 +275,10 @@ int run_train(TrainSettings s) {
 
 Run add_train(CLI::App& app) {
   auto s = std::make_shared<TrainSettings>();
-  app.add_option("--model", s->model,
-                 "Model spec, e.g. \"linear:256,relu,linear:10\" or \"conv:32x3x3:pad=1,relu,maxpool:2,gap,linear:10\", "
-                 "or a preset: simple-cnn, deep-cnn (see docs/model-spec.md); overrides --hidden and --activation");
+  app.add_option(
+      "--model", s->model,
+      "Model spec, e.g. \"linear:256,relu,linear:10\" or \"conv:32x3x3:pad=1,relu,maxpool:2,gap,linear:10\", "
+      "or a preset: simple-cnn, deep-cnn (see docs/model-spec.md); overrides --hidden and --activation");
   app.add_option("--hidden", s->hidden, "Hidden layer sizes of the multilayer network")
       ->delimiter(',')
       ->check(positive_integer())
@@ -280,11 +293,15 @@ Run add_train(CLI::App& app) {
                  "Weight initialiser: auto (he-normal for relu, xavier-normal otherwise), zero, constant:V, "
                  "normal:STD, xavier-normal, xavier-uniform, he-normal, he-uniform, lecun-normal")
       ->capture_default_str();
-  app.add_option("--optimizer", s->optimizer.name, "Optimizer: " + [] {
-    std::string names;
-    for (const auto& n : optimizer_names()) names += (names.empty() ? "" : ", ") + n;
-    return names;
-  }())->capture_default_str();
+  app.add_option(
+         "--optimizer", s->optimizer.name,
+         "Optimizer: " +
+             [] {
+               std::string names;
+               for (const auto& n : optimizer_names()) names += (names.empty() ? "" : ", ") + n;
+               return names;
+             }())
+      ->capture_default_str();
   app.add_option("--lr", s->optimizer.lr,
                  "Learning rate (the base rate of the --schedule); default by optimizer: sgd 0.1, momentum and "
                  "nesterov 0.05, adagrad 0.01, rmsprop, adam and adamw 0.001");

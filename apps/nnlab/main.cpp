@@ -5,9 +5,26 @@
 
 #include <cstdio>
 #include <map>
+#include <new>
+#include <stdexcept>
+#include <string>
 
 #include "commands.h"
 #include "nnlab/train/trainer.h"
+
+namespace {
+
+// One line for an allocation that failed, exit code 1 (a failure while running,
+// not bad input: the same command may run on a larger machine).
+int out_of_memory(const std::string& command, const std::string& what) {
+  std::fprintf(stderr,
+               "nnlab: error: %s while running nnlab %s: the model, the batch or the data needs more memory than "
+               "this machine gives (try a smaller --batch-size or model)\n",
+               what.c_str(), command.c_str());
+  return 1;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"nnlab: build, train and study neural networks", "nnlab"};
@@ -41,8 +58,16 @@ int main(int argc, char** argv) {
     return 2;
   }
 
+  const std::string command = app.get_subcommands().empty() ? "" : app.get_subcommands()[0]->get_name();
   try {
     for (CLI::App* sub : app.get_subcommands()) return runs.at(sub)();
+  } catch (const std::bad_alloc&) {
+    // Never a bare "std::bad_alloc": say what ran out, and in which command.
+    return out_of_memory(command, "memory ran out");
+  } catch (const std::length_error& e) {
+    // A container asked for more than it can ever hold (vector::reserve): the same
+    // cause, a size far beyond this machine, reported the same way.
+    return out_of_memory(command, std::string("a size beyond any memory was asked for (") + e.what() + ")");
   } catch (const nnlab::TrainingDiverged& e) {
     std::fprintf(stderr, "nnlab: error: %s\n", e.what());
     return 1;

@@ -78,6 +78,8 @@ class GzipReader {
     std::error_code error;
     if (std::filesystem::is_directory(path, error)) fail(path, "is a folder, not a file");
     if (!std::filesystem::exists(path, error)) fail(path, "no such file");
+    // A device or a pipe could be read forever (/dev/zero) or block (a FIFO).
+    if (!std::filesystem::is_regular_file(path, error)) fail(path, "is not a regular file");
     file_ = gzopen(path.c_str(), "rb");
     if (file_ == nullptr) fail(path, std::string("cannot open: ") + std::strerror(errno));
     gzbuffer(file_, 1 << 17);
@@ -126,15 +128,20 @@ class GzipReader {
 
 }  // namespace
 
-int64_t IdxArray::count() const {
+int64_t IdxHeader::count() const {
   if (dims.empty()) return 0;
   int64_t n = 1;
   for (int64_t d : dims) n *= d;
   return n;
 }
 
-IdxArray read_idx(const std::string& path) {
-  GzipReader in(path);
+int64_t IdxArray::count() const { return IdxHeader{dims, type_code}.count(); }
+
+namespace {
+
+// The magic number and the dimensions, each field checked, the element count
+// checked factor by factor so that it can never overflow.
+IdxHeader read_header(GzipReader& in, const std::string& path) {
   std::array<unsigned char, 4> magic{};
   const size_t magic_read = in.read(magic.data(), magic.size());
   if (magic_read < magic.size()) {
@@ -145,58 +152,75 @@ IdxArray read_idx(const std::string& path) {
     std::snprintf(hex, sizeof hex, "0x%02X%02X%02X%02X", magic[0], magic[1], magic[2], magic[3]);
     fail(path, std::string("bad magic number ") + hex + " (an IDX file starts with two zero bytes)");
   }
-  IdxArray array;
-  array.type_code = magic[2];
-  const int size = element_size(array.type_code);
-  if (size == 0) fail(path, "unknown type code " + std::to_string(array.type_code));
+  IdxHeader header;
+  header.type_code = magic[2];
+  if (element_size(header.type_code) == 0) fail(path, "unknown type code " + std::to_string(header.type_code));
   const int rank = magic[3];
   if (rank < 1 || rank > kMaxIdxDims) {
     fail(path, "unsupported number of dimensions " + std::to_string(rank) + " (expected 1 to " +
                    std::to_string(kMaxIdxDims) + ")");
   }
 
-  std::array<unsigned char, 4 * kMaxIdxDims> header{};
-  const size_t header_size = static_cast<size_t>(4 * rank);
-  const size_t header_read = in.read(header.data(), header_size);
-  if (header_read < header_size) {
-    fail(path, "truncated: expected " + std::to_string(header_size) + " bytes of dimensions, found " +
-                   std::to_string(header_read));
+  std::array<unsigned char, 4 * kMaxIdxDims> dims{};
+  const size_t dims_size = static_cast<size_t>(4 * rank);
+  const size_t dims_read = in.read(dims.data(), dims_size);
+  if (dims_read < dims_size) {
+    fail(path, "truncated: expected " + std::to_string(dims_size) + " bytes of dimensions, found " +
+                   std::to_string(dims_read));
   }
   int64_t count = 1;
   for (int i = 0; i < rank; ++i) {
-    const auto d = static_cast<int64_t>(big_endian(header.data() + 4 * i, 4));
+    const auto d = static_cast<int64_t>(big_endian(dims.data() + 4 * i, 4));
     if (d == 0) fail(path, "dimension " + std::to_string(i) + " is zero");
-    // Checked per factor so that the product can never overflow.
     if (d > kMaxIdxElements || count > kMaxIdxElements / d) {
       fail(path, "array too large: more than " + std::to_string(kMaxIdxElements) + " elements");
     }
     count *= d;
-    array.dims.push_back(d);
+    header.dims.push_back(d);
   }
+  return header;
+}
 
-  // The buffer grows only as data arrives, so a short file with a header that
-  // promises much never makes us allocate what the header promises.
-  const size_t expected = static_cast<size_t>(count) * static_cast<size_t>(size);
-  std::vector<unsigned char> bytes;
-  constexpr size_t kChunk = size_t{1} << 20;
-  while (bytes.size() < expected) {
-    const size_t before = bytes.size();
-    const size_t want = std::min(kChunk, expected - before);
-    bytes.resize(before + want);
-    const size_t got = in.read(bytes.data() + before, want);
-    bytes.resize(before + got);
-    if (got < want) break;
+}  // namespace
+
+IdxHeader read_idx_header(const std::string& path) {
+  GzipReader in(path);
+  return read_header(in, path);
+}
+
+IdxArray read_idx(const std::string& path, const IdxHeaderCheck& check) {
+  GzipReader in(path);
+  const IdxHeader header = read_header(in, path);
+  if (check) check(header);
+  IdxArray array;
+  array.dims = header.dims;
+  array.type_code = header.type_code;
+
+  // Decoded chunk by chunk as the data streams in: the raw bytes are never held
+  // whole, and the values grow only as data arrives, so a header that promises
+  // much over a short file never makes us allocate what it promises.
+  const auto size = static_cast<size_t>(element_size(header.type_code));
+  const auto count = static_cast<size_t>(header.count());
+  constexpr size_t kChunkElements = size_t{1} << 18;
+  std::vector<unsigned char> chunk(std::min(count, kChunkElements) * size);
+  size_t done = 0;
+  while (done < count) {
+    const size_t want = std::min(kChunkElements, count - done);
+    const size_t got = in.read(chunk.data(), want * size);
+    const size_t whole = got / size;
+    array.values.resize(done + whole);
+    for (size_t i = 0; i < whole; ++i) array.values[done + i] = decode(chunk.data() + i * size, header.type_code);
+    done += whole;
+    if (got < want * size) {
+      fail(path, "truncated: expected " + std::to_string(count * size) + " data bytes, found " +
+                     std::to_string(done * size + got % size));
+    }
   }
-  if (bytes.size() < expected) {
-    fail(path,
-         "truncated: expected " + std::to_string(expected) + " data bytes, found " + std::to_string(bytes.size()));
-  }
+  // One byte more tells a file with more data than its header says; reading
+  // stops there, so a gzip bomb behind a small header is never inflated whole.
   unsigned char extra = 0;
-  if (in.read(&extra, 1) != 0) fail(path, "trailing bytes after the " + std::to_string(expected) + " data bytes");
-
-  array.values.resize(static_cast<size_t>(count));
-  for (size_t i = 0; i < array.values.size(); ++i) {
-    array.values[i] = decode(bytes.data() + i * static_cast<size_t>(size), array.type_code);
+  if (in.read(&extra, 1) != 0) {
+    fail(path, "trailing bytes after the " + std::to_string(count * size) + " data bytes the header promises");
   }
   return array;
 }

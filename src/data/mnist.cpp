@@ -43,27 +43,41 @@ std::string require_idx(const std::string& folder, const std::string& name) {
 Dataset load_idx_classification(const std::string& images_path, const std::string& labels_path, int num_classes) {
   if (num_classes < 1)
     throw std::invalid_argument("num_classes must be at least 1, got " + std::to_string(num_classes));
-  const IdxArray images = read_idx(images_path);
-  const IdxArray labels = read_idx(labels_path);
-  // Pixels are scaled by 1/255, which only means something for bytes.
-  if (images.type_code != 0x08) {
-    throw std::runtime_error("IDX file " + images_path + ": images must be unsigned bytes (type code 0x08), got " +
-                             std::to_string(images.type_code));
-  }
-  if (images.dims.size() != 3 && images.dims.size() != 4) {
-    throw std::runtime_error("IDX file " + images_path +
-                             ": images must have 3 (NxHxW) or 4 (NxCxHxW) dimensions, got " +
-                             std::to_string(images.dims.size()));
-  }
-  if (labels.dims.size() != 1) {
-    throw std::runtime_error("IDX file " + labels_path + ": labels must have 1 dimension, got " +
-                             std::to_string(labels.dims.size()));
-  }
-  const int64_t n = images.dims[0];
-  if (labels.dims[0] != n) {
-    throw std::runtime_error("IDX files " + images_path + " and " + labels_path + " disagree: " + std::to_string(n) +
-                             " images but " + std::to_string(labels.dims[0]) + " labels");
-  }
+  // Both headers are checked before any data is read: a file that is valid IDX
+  // but not images (or labels) of the right kind and count is refused before it
+  // costs its promised gigabytes.
+  auto check_images = [&](const IdxHeader& header) {
+    // Pixels are scaled by 1/255, which only means something for bytes.
+    if (header.type_code != 0x08) {
+      throw std::runtime_error("IDX file " + images_path + ": images must be unsigned bytes (type code 0x08), got " +
+                               std::to_string(header.type_code));
+    }
+    if (header.dims.size() != 3 && header.dims.size() != 4) {
+      throw std::runtime_error("IDX file " + images_path +
+                               ": images must have 3 (NxHxW) or 4 (NxCxHxW) dimensions, got " +
+                               std::to_string(header.dims.size()));
+    }
+  };
+  auto check_labels = [&](const IdxHeader& header, int64_t n) {
+    if (header.dims.size() != 1) {
+      throw std::runtime_error("IDX file " + labels_path + ": labels must have 1 dimension, got " +
+                               std::to_string(header.dims.size()));
+    }
+    if (header.dims[0] != n) {
+      throw std::runtime_error("IDX files " + images_path + " and " + labels_path + " disagree: " + std::to_string(n) +
+                               " images but " + std::to_string(header.dims[0]) + " labels");
+    }
+  };
+  const IdxHeader image_header = read_idx_header(images_path);
+  check_images(image_header);
+  const int64_t n = image_header.dims[0];
+  check_labels(read_idx_header(labels_path), n);
+  // Checked again as the data is read: the files may have changed in between.
+  const IdxArray images = read_idx(images_path, [&](const IdxHeader& header) {
+    check_images(header);
+    if (header.dims != image_header.dims) throw std::runtime_error("IDX file " + images_path + " changed while read");
+  });
+  const IdxArray labels = read_idx(labels_path, [&](const IdxHeader& header) { check_labels(header, n); });
 
   Dataset data;
   data.num_classes = num_classes;

@@ -1,26 +1,33 @@
 #include "nnlab/init/initializer.h"
 
 #include <cmath>
-#include <sstream>
 #include <stdexcept>
+
+#include "nnlab/io/number_text.h"
 
 namespace nnlab {
 
 namespace {
 double parse_number(const std::string& text, const std::string& whole) {
-  size_t used = 0;
   double value = 0;
-  try {
-    value = std::stod(text, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (used == 0 || used != text.size() || !std::isfinite(value)) {
+  if (!read_number(text, value)) {
     throw std::invalid_argument("bad initialiser '" + whole + "': '" + text + "' is not a number");
   }
   return value;
 }
 }  // namespace
+
+Initializer::Initializer(Kind kind, double value) : kind_(kind), value_(value) {
+  if (kind != Kind::kConstant && kind != Kind::kNormal) return;
+  const char* what = kind == Kind::kConstant ? "constant" : "std";
+  if (!std::isfinite(value) || std::abs(value) > kMaxValue) {
+    throw std::invalid_argument(std::string("initialiser ") + what + " " + round_trip_number(value) +
+                                " is not a finite number within ±1e18: weights that large overflow float");
+  }
+  if (kind == Kind::kNormal && value < 0) {
+    throw std::invalid_argument("initialiser std " + round_trip_number(value) + " must not be negative");
+  }
+}
 
 Initializer Initializer::parse(const std::string& text) {
   const auto colon = text.find(':');
@@ -32,16 +39,17 @@ Initializer Initializer::parse(const std::string& text) {
     return init;
   };
   if (name == "zero" || name == "zeros") return no_arg(zeros());
-  if (name == "constant") {
-    if (!has_arg) throw std::invalid_argument("bad initialiser '" + text + "': use constant:VALUE");
-    return constant(parse_number(arg, text));
-  }
-  if (name == "normal") {
-    if (!has_arg) throw std::invalid_argument("bad initialiser '" + text + "': use normal:STD, e.g. normal:0.01");
-    const double std = parse_number(arg, text);
-    if (std < 0) throw std::invalid_argument("bad initialiser '" + text + "': std must not be negative");
-    return normal(std);
-  }
+  auto with_value = [&](Kind kind, const char* usage) {
+    if (!has_arg) throw std::invalid_argument("bad initialiser '" + text + "': use " + usage);
+    const double value = parse_number(arg, text);
+    try {
+      return Initializer(kind, value);
+    } catch (const std::invalid_argument& e) {
+      throw std::invalid_argument("bad initialiser '" + text + "': " + e.what());
+    }
+  };
+  if (name == "constant") return with_value(Kind::kConstant, "constant:VALUE");
+  if (name == "normal") return with_value(Kind::kNormal, "normal:STD, e.g. normal:0.01");
   if (name == "xavier" || name == "xavier-normal" || name == "glorot" || name == "glorot-normal") {
     return no_arg(xavier_normal());
   }
@@ -55,30 +63,41 @@ Initializer Initializer::parse(const std::string& text) {
 }
 
 std::string Initializer::str() const {
-  std::ostringstream out;
   switch (kind_) {
-    case Kind::kConstant: out << "constant:" << value_; break;
-    case Kind::kNormal: out << "normal:" << value_; break;
-    case Kind::kXavierNormal: out << "xavier-normal"; break;
-    case Kind::kXavierUniform: out << "xavier-uniform"; break;
-    case Kind::kHeNormal: out << "he-normal"; break;
-    case Kind::kHeUniform: out << "he-uniform"; break;
-    case Kind::kLecunNormal: out << "lecun-normal"; break;
+    case Kind::kConstant:
+      return "constant:" + round_trip_number(value_);
+    case Kind::kNormal:
+      return "normal:" + round_trip_number(value_);
+    case Kind::kXavierNormal:
+      return "xavier-normal";
+    case Kind::kXavierUniform:
+      return "xavier-uniform";
+    case Kind::kHeNormal:
+      return "he-normal";
+    case Kind::kHeUniform:
+      return "he-uniform";
+    case Kind::kLecunNormal:
+      return "lecun-normal";
   }
-  return out.str();
+  return "";
 }
 
 double Initializer::stddev(int64_t fan_in, int64_t fan_out) const {
   const auto in = static_cast<double>(fan_in);
   const auto out = static_cast<double>(fan_out);
   switch (kind_) {
-    case Kind::kConstant: return 0.0;
-    case Kind::kNormal: return value_;
+    case Kind::kConstant:
+      return 0.0;
+    case Kind::kNormal:
+      return value_;
     case Kind::kXavierNormal:
-    case Kind::kXavierUniform: return std::sqrt(2.0 / (in + out));
+    case Kind::kXavierUniform:
+      return std::sqrt(2.0 / (in + out));
     case Kind::kHeNormal:
-    case Kind::kHeUniform: return std::sqrt(2.0 / in);
-    case Kind::kLecunNormal: return std::sqrt(1.0 / in);
+    case Kind::kHeUniform:
+      return std::sqrt(2.0 / in);
+    case Kind::kLecunNormal:
+      return std::sqrt(1.0 / in);
   }
   return 0.0;
 }
@@ -87,7 +106,9 @@ template <typename T>
 void Initializer::fill(Tensor<T>& weight, int64_t fan_in, int64_t fan_out, Rng& rng) const {
   if (fan_in <= 0 || fan_out <= 0) throw std::invalid_argument("initialiser needs positive fan-in and fan-out");
   switch (kind_) {
-    case Kind::kConstant: weight.fill(static_cast<T>(value_)); return;
+    case Kind::kConstant:
+      weight.fill(static_cast<T>(value_));
+      return;
     case Kind::kXavierUniform:
     case Kind::kHeUniform: {
       // U(-a, a) has std a/√3.

@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "nnlab/io/atomic_file.h"
+#include "nnlab/io/input_file.h"
 #include "nnlab/io/pgm.h"
 #include "nnlab/io/png.h"
 
@@ -47,7 +48,14 @@ GreyImage read_image(const std::string& path) {
   std::error_code error;
   if (!std::filesystem::exists(path, error)) throw std::runtime_error("image " + path + " does not exist");
   if (!std::filesystem::is_regular_file(path, error)) throw std::runtime_error("image " + path + " is not a file");
-  return decode_image(read_file(path), path);
+  // Even uncompressed, the largest image accepted (16-bit grey) fits in this.
+  constexpr uint64_t kMaxImageFileBytes = 2 * static_cast<uint64_t>(kMaxImagePixels) + (uint64_t{1} << 20);
+  const InputFile file(path);
+  if (file.size() > kMaxImageFileBytes) {
+    throw std::runtime_error("image " + path + " is " + std::to_string(file.size()) +
+                             " bytes, more than any image of " + std::to_string(kMaxImagePixels) + " pixels needs");
+  }
+  return decode_image(file.read(0, file.size()), path);
 }
 
 void write_pgm(const std::string& path, const GreyImage& image) { write_file_atomic(path, encode_pgm(image)); }

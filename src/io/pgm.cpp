@@ -103,8 +103,24 @@ GreyImage decode_pgm(std::string_view bytes, const std::string& name) {
   }
   if (maxval < 1 || maxval > 65535) throw scan.error("maxval must be 1..65535, got " + std::to_string(maxval));
 
-  GreyImage image(width, height);
   const int64_t count = width * height;
+  // What the header promises is checked against what the file can hold before the
+  // image is allocated: a 20-byte file claiming 50 megapixels costs nothing.
+  const size_t data_start = scan.position() + (binary ? 1 : 0);
+  const int64_t left = data_start < bytes.size() ? static_cast<int64_t>(bytes.size() - data_start) : 0;
+  if (!binary && left < 2 * count - 1) {
+    throw scan.error("truncated: " + std::to_string(width) + "×" + std::to_string(height) + " pixels need " +
+                     std::to_string(count) + " values, the file has " + std::to_string(left) +
+                     " bytes for them (a value and a space take at least two)");
+  }
+  if (binary && left < count * (maxval < 256 ? 1 : 2)) {
+    // The detailed message below says the same once the separator is checked.
+    if (scan.position() >= bytes.size()) throw scan.error("no pixel data after the header (truncated)");
+    throw scan.error("truncated: " + std::to_string(width) + "×" + std::to_string(height) + " pixels need " +
+                     std::to_string(count * (maxval < 256 ? 1 : 2)) + " bytes of data, the file has " +
+                     std::to_string(left));
+  }
+  GreyImage image(width, height);
   const double scale = 1.0 / static_cast<double>(maxval);
   auto store = [&](int64_t index, int64_t value) {
     if (value > maxval) {

@@ -10,6 +10,7 @@
 #include <tuple>
 
 #include "nnlab/io/atomic_file.h"
+#include "nnlab/io/input_file.h"
 
 namespace nnlab {
 
@@ -18,6 +19,9 @@ namespace {
 using nlohmann::json;
 
 constexpr size_t kLengthBytes = 8;
+// The largest JSON header read: the reference implementation's own limit (100 MB)
+// that a header of millions of tensors stays far below.
+constexpr uint64_t kMaxHeaderBytes = 100'000'000;
 constexpr const char* kMetadataKey = "__metadata__";
 
 static_assert(std::numeric_limits<float>::is_iec559 && std::numeric_limits<double>::is_iec559,
@@ -244,6 +248,17 @@ std::string unused_field(const SafetensorsTensor& tensor) {
   return "";
 }
 
+void check_header_size(uint64_t header_size, uint64_t file_size, const std::string& source) {
+  if (header_size > file_size - kLengthBytes) {
+    throw std::runtime_error(source + ": not a safetensors file: header length " + std::to_string(header_size) +
+                             " is larger than the file (" + std::to_string(file_size) + " bytes)");
+  }
+  if (header_size > kMaxHeaderBytes) {
+    throw std::runtime_error(source + ": header length " + std::to_string(header_size) + " is over the limit of " +
+                             std::to_string(kMaxHeaderBytes) + " bytes of JSON");
+  }
+}
+
 }  // namespace
 
 std::string shape_text(const std::vector<int64_t>& shape) {
@@ -308,10 +323,7 @@ SafetensorsContents decode_safetensors(std::string_view bytes, const std::string
                              " bytes, shorter than the 8-byte header length");
   }
   const uint64_t header_size = read_le(bytes.data(), kLengthBytes);
-  if (header_size > bytes.size() - kLengthBytes) {
-    throw std::runtime_error(source + ": not a safetensors file: header length " + std::to_string(header_size) +
-                             " is larger than the file (" + std::to_string(bytes.size()) + " bytes)");
-  }
+  check_header_size(header_size, bytes.size(), source);
   const json header = parse_header(bytes.substr(kLengthBytes, static_cast<size_t>(header_size)), source);
   const std::string_view data = bytes.substr(kLengthBytes + static_cast<size_t>(header_size));
 
@@ -340,7 +352,15 @@ void write_safetensors(const std::string& path, const SafetensorsContents& conte
 }
 
 SafetensorsContents read_safetensors(const std::string& path, F64Reading f64) {
-  return decode_safetensors(read_file(path), path, f64);
+  // The header length is checked against the file's real size before the rest
+  // is read: a device, a pipe or a file that claims more than it holds costs nothing.
+  const InputFile file(path);
+  if (file.size() < kLengthBytes) {
+    throw std::runtime_error(path + ": not a safetensors file: " + std::to_string(file.size()) +
+                             " bytes, shorter than the 8-byte header length");
+  }
+  check_header_size(read_le(file.read(0, kLengthBytes).data(), kLengthBytes), file.size(), path);
+  return decode_safetensors(file.read(0, file.size()), path, f64);
 }
 
 }  // namespace nnlab

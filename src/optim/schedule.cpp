@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "checks.h"
+#include "nnlab/io/number_text.h"
 
 namespace nnlab {
 namespace {
@@ -54,7 +55,7 @@ double StepDecay::lr(int64_t step) const {
   return base_lr_ * std::pow(gamma_, static_cast<double>(step / step_size_));
 }
 
-std::string StepDecay::str() const { return "step:" + std::to_string(step_size_) + ":" + format_number(gamma_); }
+std::string StepDecay::str() const { return "step:" + std::to_string(step_size_) + ":" + round_trip_number(gamma_); }
 
 Exponential::Exponential(double base_lr, double gamma) : base_lr_(base_lr), gamma_(gamma) {
   require_lr("exp schedule", "base lr", base_lr);
@@ -66,7 +67,7 @@ double Exponential::lr(int64_t step) const {
   return base_lr_ * std::pow(gamma_, static_cast<double>(step));
 }
 
-std::string Exponential::str() const { return "exp:" + format_number(gamma_); }
+std::string Exponential::str() const { return "exp:" + round_trip_number(gamma_); }
 
 Cosine::Cosine(double base_lr, int64_t total_steps, double min_lr)
     : base_lr_(base_lr), total_steps_(total_steps), min_lr_(min_lr) {
@@ -86,7 +87,7 @@ double Cosine::lr(int64_t step) const {
   return min_lr_ + (base_lr_ - min_lr_) * 0.5 * (1.0 + std::cos(std::numbers::pi * progress));
 }
 
-std::string Cosine::str() const { return min_lr_ == 0.0 ? "cosine" : "cosine:" + format_number(min_lr_); }
+std::string Cosine::str() const { return min_lr_ == 0.0 ? "cosine" : "cosine:" + round_trip_number(min_lr_); }
 
 LinearWarmup::LinearWarmup(int64_t warmup_steps, std::unique_ptr<LearningRateSchedule> after)
     : warmup_steps_(warmup_steps), after_(std::move(after)) {
@@ -117,12 +118,27 @@ std::vector<std::string> split(const std::string& text, char separator) {
   return parts;
 }
 
+// Splits at the '+' that joins a warm-up to its schedule, not at one in an
+// exponent: "warmup:10+exp:1e+308" → "warmup:10", "exp:1e+308".
+std::vector<std::string> split_schedules(const std::string& text) {
+  std::vector<std::string> parts;
+  size_t start = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const bool exponent = i >= 2 && (text[i - 1] == 'e' || text[i - 1] == 'E') &&
+                          ((text[i - 2] >= '0' && text[i - 2] <= '9') || text[i - 2] == '.');
+    if (text[i] == '+' && !exponent) {
+      parts.push_back(text.substr(start, i - start));
+      start = i + 1;
+    }
+  }
+  parts.push_back(text.substr(start));
+  return parts;
+}
+
 // The whole field as a number, or an error naming the schedule text and the field.
 double parse_number(const std::string& text, const std::string& field, const std::string& what) {
   double value = 0;
-  const char* end = field.data() + field.size();
-  const auto [ptr, error] = std::from_chars(field.data(), end, value);
-  if (field.empty() || error != std::errc() || ptr != end) {
+  if (!read_number(field, value)) {
     throw std::invalid_argument("schedule '" + text + "': " + what + " '" + field + "' is not a number");
   }
   return value;
@@ -194,7 +210,7 @@ std::unique_ptr<LearningRateSchedule> parse_single(const std::string& text, cons
 }  // namespace
 
 std::unique_ptr<LearningRateSchedule> parse_schedule(const std::string& text, double base_lr, int64_t total_steps) {
-  const std::vector<std::string> parts = split(text, '+');
+  const std::vector<std::string> parts = split_schedules(text);
   if (parts.size() > 2) {
     throw std::invalid_argument("schedule '" + text + "': at most one '+', as in 'warmup:200+cosine'");
   }
@@ -213,7 +229,10 @@ std::unique_ptr<LearningRateSchedule> parse_schedule(const std::string& text, do
     throw std::invalid_argument("schedule '" + text + "': warm-up of " + std::to_string(warmup_steps) +
                                 " steps leaves none of the " + std::to_string(total_steps) + " steps for cosine");
   }
-  auto after = parse_single(text, parts.size() == 2 ? parts[1] : "constant", base_lr, total_steps - warmup_steps);
+  // What is left after the warm-up, never below 0 (a run shorter than its warm-up, or
+  // a negative total, must not wrap around).
+  const int64_t steps_after = total_steps > warmup_steps ? total_steps - warmup_steps : 0;
+  auto after = parse_single(text, parts.size() == 2 ? parts[1] : "constant", base_lr, steps_after);
   return std::make_unique<LinearWarmup>(warmup_steps, std::move(after));
 }
 

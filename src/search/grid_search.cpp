@@ -36,8 +36,24 @@ std::vector<double> grid_values(const Dimension& d, int points) {
 
 GridSearch::GridSearch(const SearchSpace& space, int points_per_range, int epochs) : epochs_(epochs) {
   if (points_per_range < 1) throw std::invalid_argument("grid search needs at least 1 point per range");
+  // Each point is a trial to train: a grid beyond a million is a mistake, and is
+  // refused before it is built (a billion points would not fit in memory).
+  if (points_per_range > kMaxGridPoints) {
+    throw std::invalid_argument("grid search: " + std::to_string(points_per_range) +
+                                " points per range, more than the " + std::to_string(kMaxGridPoints) +
+                                " trials a grid may hold");
+  }
   std::vector<std::vector<double>> axes;
-  for (const Dimension& d : space.dimensions()) axes.push_back(grid_values(d, points_per_range));
+  int64_t total = 1;
+  for (const Dimension& d : space.dimensions()) {
+    axes.push_back(grid_values(d, points_per_range));
+    total *= static_cast<int64_t>(axes.back().size());
+    if (total > kMaxGridPoints) {
+      throw std::invalid_argument("grid search: " + std::to_string(points_per_range) + " points per range over " +
+                                  space.str() + " make more than the " + std::to_string(kMaxGridPoints) +
+                                  " trials a grid may hold");
+    }
+  }
   points_.push_back({});
   for (const auto& axis : axes) {
     std::vector<Point> next;

@@ -3,9 +3,39 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <set>
 
 namespace nnlab {
+
+namespace {
+
+// An end of a narrowed range rounded outward to two significant digits, so that
+// the suggested space reads as a person writes it and still holds every trial it
+// was narrowed to: 0.0040123 → 0.004 (a low end, down), 0.0092716 → 0.0093 (a high
+// end, up). The text of the result is short: its shortest form is what it was parsed from.
+double round_outward(double value, bool up) {
+  if (value == 0 || !std::isfinite(value)) return value;
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1e", value);  // "-9.3e-03": to the nearest, either way
+  const char* e = std::strchr(text, 'e');
+  const bool negative = text[0] == '-';
+  const char* mantissa = text + (negative ? 1 : 0);  // "9.3"
+  if (e == nullptr || e - mantissa != 3) return value;
+  const long exponent = std::strtol(e + 1, nullptr, 10) - 1;
+  long digits = (mantissa[0] - '0') * 10 + (mantissa[2] - '0');
+  if (negative) digits = -digits;
+  auto make = [&] { return std::strtod((std::to_string(digits) + "e" + std::to_string(exponent)).c_str(), nullptr); };
+  double rounded = make();
+  if (up ? rounded < value : rounded > value) {
+    digits += up ? 1 : -1;
+    rounded = make();
+  }
+  return rounded;
+}
+
+}  // namespace
 
 std::string ranking_text(const std::vector<TrialRecord>& trials, const SearchSpace& space, int top) {
   const std::vector<TrialRecord> best = ranked(trials);
@@ -62,6 +92,10 @@ SearchSpace narrowed_space(const std::vector<TrialRecord>& trials, const SearchS
           low -= step;
           high += step;
         }
+      }
+      if (!d.integer) {
+        low = std::max(d.low, round_outward(low, false));
+        high = std::min(d.high, round_outward(high, true));
       }
       d.low = low;
       d.high = high;

@@ -3,13 +3,16 @@
 #include <omp.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <condition_variable>
+#include <cstring>
 #include <exception>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
 #include <set>
+#include <stdexcept>
 #include <thread>
 
 namespace nnlab {
@@ -22,7 +25,11 @@ void end_last_line(const std::string& path) {
   std::ifstream in(path, std::ios::binary | std::ios::ate);
   if (!in || in.tellg() == 0) return;
   in.seekg(-1, std::ios::end);
-  if (in.get() != '\n') std::ofstream(path, std::ios::app) << '\n';
+  if (in.get() == '\n') return;
+  std::ofstream out(path, std::ios::app);
+  out << '\n';
+  out.flush();
+  if (!out) throw std::runtime_error("cannot write " + path + ": " + std::strerror(errno));
 }
 
 }  // namespace

@@ -1,9 +1,12 @@
 #include "nnlab/search/search_space.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <stdexcept>
+
+#include "nnlab/io/number_text.h"
 
 namespace nnlab {
 
@@ -15,14 +18,22 @@ std::string trim(const std::string& text) {
   return text.substr(begin, text.find_last_not_of(" \t") - begin + 1);
 }
 
+// Integers beyond 2^53 are not all doubles: rounding to whole numbers means nothing there.
+constexpr double kMaxInteger = 9007199254740992.0;
+
 double parse_number(const std::string& text, const std::string& part) {
-  try {
-    size_t used = 0;
-    const double value = std::stod(text, &used);
-    if (used == text.size() && std::isfinite(value)) return value;
-  } catch (const std::exception&) {
-  }
-  throw std::invalid_argument("bad number '" + text + "' in search space part '" + part + "'");
+  double value = 0;
+  if (!read_number(text, value))
+    throw std::invalid_argument("bad number '" + text + "' in search space part '" + part + "'");
+  return value;
+}
+
+// Names and choices are written back as they are, so they may not hold what the
+// grammar splits at.
+bool plain_name(const std::string& name) {
+  return !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+  });
 }
 
 // Splits at commas outside braces: "a={x,y},b=1..2" → "a={x,y}", "b=1..2".
@@ -51,6 +62,10 @@ Dimension parse_dimension(const std::string& part) {
   }
   Dimension d;
   d.name = trim(part.substr(0, equals));
+  if (!plain_name(d.name)) {
+    throw std::invalid_argument("search space part '" + part + "': the name '" + d.name +
+                                "' may hold only letters, digits, '_' and '-'");
+  }
   const std::string body = trim(part.substr(equals + 1));
   if (!body.empty() && body.front() == '{') {
     if (body.back() != '}') throw std::invalid_argument("search space part '" + part + "' lacks its closing '}'");
@@ -61,6 +76,9 @@ Dimension parse_dimension(const std::string& part) {
         continue;
       }
       if (trim(item).empty()) throw std::invalid_argument("empty choice in search space part '" + part + "'");
+      if (item.find_first_of("{}") != std::string::npos) {
+        throw std::invalid_argument("choice '" + trim(item) + "' in search space part '" + part + "' holds a brace");
+      }
       d.choices.push_back(trim(item));
       item.clear();
     }
@@ -91,6 +109,9 @@ Dimension parse_dimension(const std::string& part) {
   if (d.log && d.low <= 0) throw std::invalid_argument("log range '" + part + "' needs LOW > 0");
   if (d.integer && (d.low != std::round(d.low) || d.high != std::round(d.high))) {
     throw std::invalid_argument("integer range '" + part + "' needs whole-number ends");
+  }
+  if (d.integer && (d.low < -kMaxInteger || d.high > kMaxInteger)) {
+    throw std::invalid_argument("integer range '" + part + "' must lie within ±2^53 (9007199254740992)");
   }
   return d;
 }
@@ -141,10 +162,14 @@ std::string Dimension::str() const {
     for (size_t i = 0; i < choices.size(); ++i) text += (i ? "," : "") + choices[i];
     return text + "}";
   }
-  char buffer[96];
-  std::snprintf(buffer, sizeof buffer, "%s=%.3g..%.3g%s%s", name.c_str(), low, high, log ? ":log" : "",
-                integer ? ":int" : "");
-  return buffer;
+  // Every digit that tells the ends apart: the text parses back to this very range.
+  // Whole numbers as whole numbers: "1..10000000:int", not "1..1e07:int".
+  auto number = [&](double v) {
+    char text[32];
+    const auto end = std::to_chars(text, text + sizeof text, v, std::chars_format::fixed).ptr;
+    return integer ? std::string(text, end) : round_trip_number(v);
+  };
+  return name + "=" + number(low) + ".." + number(high) + (log ? ":log" : "") + (integer ? ":int" : "");
 }
 
 SearchSpace::SearchSpace(std::vector<Dimension> dimensions) : dimensions_(std::move(dimensions)) {

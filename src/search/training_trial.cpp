@@ -43,6 +43,12 @@ void check_searchable(const SearchSpace& space) {
     }
     const bool whole = d.name == "hidden" || d.name == "depth" || d.name == "batch_size";
     if (whole && !d.integer) throw std::invalid_argument(d.name + " takes whole numbers: add :int to its range");
+    // Bounds far above any network a search trains, far below what overflows a size.
+    const double most = d.name == "hidden" ? 65536 : d.name == "depth" ? 100 : d.name == "batch_size" ? 1e6 : 0;
+    if (whole && d.high > most) {
+      throw std::invalid_argument(d.name + " needs a range up to at most " + std::to_string(static_cast<int>(most)) +
+                                  ", got " + d.str());
+    }
     if ((d.name == "lr" || whole) && d.low <= 0) throw std::invalid_argument(d.name + " needs a range above 0");
     if (d.low < 0) throw std::invalid_argument(d.name + " needs a range of numbers >= 0");
     if ((d.name == "dropout" || d.name == "momentum") && d.high >= 1) {

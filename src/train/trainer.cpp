@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <limits>
 #include <sstream>
 
 #include "nnlab/data/data_loader.h"
@@ -163,8 +164,8 @@ History Trainer::fit(const Dataset& train, const Dataset* validation, const FitO
   model_.check_trainable();
   Augmentation augment = options.augment;
   if (augment.enabled() && train.sample_shape().rank() != 3) {
-    throw std::invalid_argument("augmentation " + augment.str() + " needs image samples (C×H×W), got samples of shape " +
-                                train.sample_shape().str());
+    throw std::invalid_argument("augmentation " + augment.str() +
+                                " needs image samples (C×H×W), got samples of shape " + train.sample_shape().str());
   }
   model_.train();
 
@@ -182,7 +183,14 @@ History Trainer::fit(const Dataset& train, const Dataset* validation, const FitO
   };
   state.batches_per_epoch = loader.batches_per_epoch();
   state.total_steps = options.iterations > 0 ? options.iterations : options.epochs * state.batches_per_epoch;
-  state.total_epochs = static_cast<int>((state.total_steps + state.batches_per_epoch - 1) / state.batches_per_epoch);
+  const int64_t total_epochs = (state.total_steps + state.batches_per_epoch - 1) / state.batches_per_epoch;
+  if (total_epochs > std::numeric_limits<int>::max()) {
+    throw std::invalid_argument(std::to_string(state.total_steps) + " iterations of " +
+                                std::to_string(state.batches_per_epoch) + " batches per epoch would take " +
+                                std::to_string(total_epochs) + " epochs, more than " +
+                                std::to_string(std::numeric_limits<int>::max()));
+  }
+  state.total_epochs = static_cast<int>(total_epochs);
   if (resume_) {
     // Everything is checked before anything changes: a mismatch leaves the fresh run as it was.
     const StateDict saved = std::move(*resume_);
@@ -202,6 +210,10 @@ History Trainer::fit(const Dataset& train, const Dataset* validation, const FitO
     progress_ = progress;
     explosion.restore(progress_);
   }
+  // Room for the planned steps' losses, up to a bound: a run planned for a billion
+  // epochs starts as any other and grows its record as it goes (rarely, doubling).
+  constexpr int64_t kReservedSteps = int64_t{1} << 20;
+  history.step_loss.reserve(static_cast<size_t>(std::min(state.total_steps, kReservedSteps)));
   for (auto& c : callbacks_) c->on_train_begin(state);
 
   const auto start = std::chrono::steady_clock::now();

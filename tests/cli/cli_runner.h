@@ -49,10 +49,12 @@ inline int count(const std::string& text, const std::string& what) {
 class CliRunner : public ::testing::Test {
  protected:
   // `nnlab ARGS` through the shell (ARGS may quote); stdout and stderr are kept apart.
-  CliResult run(const std::string& args) const {
+  // `shell` runs before it in the same shell, e.g. "ulimit -f 100;" for a full disk.
+  CliResult run(const std::string& args, const std::string& shell = "") const {
     const auto out = dir_ / "stdout.txt";
     const auto err = dir_ / "stderr.txt";
-    const std::string command = std::string(NNLAB_CLI) + " " + args + " >" + out.string() + " 2>" + err.string();
+    const std::string command =
+        shell + std::string(NNLAB_CLI) + " " + args + " >" + out.string() + " 2>" + err.string();
     const int status = std::system(command.c_str());
     return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(out), slurp(err)};
   }

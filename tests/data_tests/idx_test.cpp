@@ -1,7 +1,9 @@
 #include "nnlab/data/idx.h"
 
 #include <gtest/gtest.h>
+#include <zlib.h>
 
+#include <chrono>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -34,6 +36,21 @@ void expect_read_error(const std::string& path, const std::string& words) {
     EXPECT_NE(message.find(words), std::string::npos) << message;
     EXPECT_EQ(message.find('\n'), std::string::npos) << message;
   }
+}
+
+// A gzip file of `head` followed by `zeros` zero bytes, compressed as it is written
+// (50 MB of zeros become about 50 KB), so that a test can make a gzip bomb cheaply.
+void write_gzip(const std::string& path, const std::string& head, size_t zeros) {
+  gzFile file = gzopen(path.c_str(), "wb9");
+  ASSERT_NE(file, nullptr);
+  ASSERT_EQ(gzwrite(file, head.data(), static_cast<unsigned>(head.size())), static_cast<int>(head.size()));
+  const std::string block(1 << 20, '\0');
+  for (size_t left = zeros; left > 0;) {
+    const auto n = static_cast<unsigned>(std::min(left, block.size()));
+    ASSERT_EQ(gzwrite(file, block.data(), n), static_cast<int>(n));
+    left -= n;
+  }
+  ASSERT_EQ(gzclose(file), Z_OK);
 }
 
 std::vector<uint8_t> pattern(size_t count) {
@@ -189,6 +206,73 @@ TEST(Idx, TrailingBytes) {
   const std::string path = folder.file("trailing");
   write_bytes(path, idx_header(0x08, {2}) + "ab" + "c");
   expect_read_error(path, "trailing bytes after the 2 data bytes");
+}
+
+TEST(Idx, NotARegularFile) {
+  // /dev/zero would be read without end: refused before it is opened.
+  expect_read_error("/dev/zero", "is not a regular file");
+}
+
+// A gzip bomb: a header that promises 10 bytes, then 50 MB of zeros (a 50 KB file).
+// The reader stops one byte past what the header promises. The gzip trailer is cut
+// off, so a reader that inflated the whole stream would report a truncated gzip
+// stream instead of the trailing bytes.
+TEST(Idx, GzipBombBehindASmallHeaderIsRefusedWithoutInflatingIt) {
+  TempDir folder;
+  const std::string whole = folder.file("bomb-whole.gz");
+  write_gzip(whole, idx_header(0x08, {10}), 50u << 20);
+  const std::string bytes = read_bytes(whole);
+  EXPECT_LT(bytes.size(), 200'000u);
+  const std::string path = folder.file("bomb-idx1-ubyte.gz");
+  write_bytes(path, bytes.substr(0, bytes.size() - 8));
+  const auto start = std::chrono::steady_clock::now();
+  expect_read_error(path, "trailing bytes after the 10 data bytes");
+  EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 5.0);
+  // The same bomb whole is refused alike.
+  expect_read_error(whole, "trailing bytes after the 10 data bytes");
+}
+
+// The caller's check sees the header before any data is read: a header that a
+// caller refuses is refused even when the data behind it is damaged, which it
+// would have found first had it read the data.
+TEST(Idx, HeaderCheckRunsBeforeTheDataIsRead) {
+  TempDir folder;
+  const std::string whole = folder.file("floats.gz");
+  write_gzip(whole, idx_header(0x0D, {1000, 28, 28}), 1000 * 28 * 28 * 4);
+  const std::string bytes = read_bytes(whole);
+  const std::string path = folder.file("floats-idx3-ubyte.gz");
+  write_bytes(path, bytes.substr(0, bytes.size() / 2));
+  std::vector<int64_t> seen;
+  try {
+    read_idx(path, [&](const IdxHeader& header) {
+      seen = header.dims;
+      EXPECT_EQ(header.type_code, 0x0D);
+      EXPECT_EQ(header.count(), 784000);
+      throw std::runtime_error("not bytes");
+    });
+    ADD_FAILURE() << "the check's error did not come through";
+  } catch (const std::runtime_error& e) {
+    EXPECT_STREQ(e.what(), "not bytes");
+  }
+  EXPECT_EQ(seen, (std::vector<int64_t>{1000, 28, 28}));
+  // Without a check the damage is found.
+  expect_read_error(path, "truncated gzip stream");
+  const IdxHeader header = read_idx_header(path);
+  EXPECT_EQ(header.dims, (std::vector<int64_t>{1000, 28, 28}));
+  EXPECT_EQ(header.type_code, 0x0D);
+}
+
+// A header whose product overflows 64 bits in any order of its factors.
+TEST(Idx, DimensionProductsNeverOverflow) {
+  TempDir folder;
+  const std::string path = folder.file("overflow");
+  write_bytes(path, idx_header(0x08, {0xFFFFFFFF, 0xFFFFFFFF, 0xFFFFFFFF, 0xFFFFFFFF, 2, 2, 2, 2}));
+  expect_read_error(path, "array too large: more than 268435456 elements");
+  write_bytes(path, idx_header(0x08, {2, 2, 2, 2, 2, 2, 2, 0xFFFFFFFF}));
+  expect_read_error(path, "array too large");
+  // Exactly at the limit the header is accepted (and the data found missing).
+  write_bytes(path, idx_header(0x08, {16384, 16384}));
+  expect_read_error(path, "truncated: expected 268435456 data bytes, found 0");
 }
 
 TEST(Idx, TruncatedGzip) {

@@ -166,6 +166,38 @@ TEST(Mnist, ImagesAndLabelsMustAgree) {
   }
 }
 
+// Headers that promise what the loader will not take are refused before their
+// data is read: here the data is not even there (a raw header alone), so a
+// loader that read it first would report a truncated file instead.
+TEST(Mnist, HeadersAreCheckedBeforeAnyDataIsRead) {
+  TempDir folder;
+  auto header = [](uint8_t type_code, const std::vector<uint32_t>& dims) {
+    std::string bytes = {'\0', '\0', static_cast<char>(type_code), static_cast<char>(dims.size())};
+    for (uint32_t d : dims) {
+      for (int shift = 24; shift >= 0; shift -= 8) bytes += static_cast<char>((d >> shift) & 0xFF);
+    }
+    return bytes;
+  };
+  auto expect_error = [&](const std::string& images, const std::string& labels, const std::string& words) {
+    write_bytes(folder.file("images"), images);
+    write_bytes(folder.file("labels"), labels);
+    try {
+      load_idx_classification(folder.file("images"), folder.file("labels"));
+      ADD_FAILURE() << "no error, expected " << words;
+    } catch (const std::runtime_error& error) {
+      EXPECT_NE(std::string(error.what()).find(words), std::string::npos) << error.what();
+    }
+  };
+  // 2^28 floats (1 GiB) promised.
+  expect_error(header(0x0D, {16384, 128, 128}), header(0x08, {16384}), "images must be unsigned bytes");
+  expect_error(header(0x08, {16384, 16384}), header(0x08, {16384}), "images must have 3");
+  // 256 MB of images promised, and labels that disagree: found from the labels' header.
+  expect_error(header(0x08, {16384, 128, 128}), header(0x08, {16383}), "16384 images but 16383 labels");
+  expect_error(header(0x08, {16384, 128, 128}), header(0x08, {16384, 1}), "labels must have 1 dimension");
+  // Headers that fit: now the missing data is found.
+  expect_error(header(0x08, {16384, 128, 128}), header(0x08, {16384}), "truncated");
+}
+
 TEST(Mnist, ChannelImagesKeepTheirShape) {
   TempDir folder;
   write_idx_u8(folder.file("images"), {2, 3, 2, 2}, fake_pixels(2, 12));

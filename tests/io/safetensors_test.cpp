@@ -1,8 +1,11 @@
 #include "nnlab/io/safetensors.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <bit>
+#include <chrono>
 #include <cstdint>
 #include <stdexcept>
 #include <string>
@@ -210,6 +213,40 @@ TEST(Safetensors, BadFilesNameThePathAndTheProblem) {
   expect_read_error(dir, safetensors_bytes(R"({"__metadata__":[]})", ""), "__metadata__ is not a JSON object");
   expect_read_error(dir, file(R"({"dtype":"F64","shape":[1],"data_offsets":[0,8]})", f64_bytes(1e300)),
                     "beyond the range of float");
+}
+
+// A reader that trusted the file would read /dev/zero without end, wait forever on a
+// FIFO, or read a whole large file to find its header length absurd.
+TEST(Safetensors, HostileFilesAreRefusedBeforeTheyAreRead) {
+  TempDir dir;
+  auto expect_refused = [](const std::string& path, const std::string& words) {
+    const auto start = std::chrono::steady_clock::now();
+    try {
+      read_safetensors(path);
+      ADD_FAILURE() << "no error for " << path;
+    } catch (const std::runtime_error& error) {
+      const std::string message = error.what();
+      EXPECT_NE(message.find(path), std::string::npos) << message;
+      EXPECT_NE(message.find(words), std::string::npos) << message;
+    }
+    EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 2.0) << path;
+  };
+  expect_refused("/dev/zero", "not a regular file");
+  const std::string fifo = dir.file("model.fifo");
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  expect_refused(fifo, "not a regular file");
+  expect_refused(dir.str(), "is a folder");
+
+  // A sparse 300 MB file (no disk space used) whose header claims 200 MB of JSON.
+  const std::string sparse = dir.file("sparse.safetensors");
+  std::string length;
+  for (int i = 0; i < 8; ++i) length += static_cast<char>((uint64_t{200'000'000} >> (8 * i)) & 0xFF);
+  write_bytes(sparse, length);
+  ASSERT_EQ(::truncate(sparse.c_str(), 300'000'000), 0);
+  expect_refused(sparse, "header length 200000000 is over the limit of 100000000 bytes of JSON");
+  // A header length of 2^63 - 1 in a small file.
+  write_bytes(sparse, std::string(7, '\xFF') + '\x7F' + "{}");
+  expect_refused(sparse, "header length 9223372036854775807 is larger than the file (10 bytes)");
 }
 
 TEST(Safetensors, RefusesToWriteInconsistentTensors) {

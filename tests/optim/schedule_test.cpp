@@ -3,7 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
+#include <memory>
 #include <numbers>
+#include <random>
 #include <stdexcept>
 #include <string>
 
@@ -96,6 +99,75 @@ TEST(Schedule, TextRoundTrips) {
   for (const std::string text : {"constant", "step:1000:0.5", "exp:0.999", "cosine", "cosine:1e-05", "warmup:200",
                                  "warmup:200+cosine", "warmup:5+step:10:0.1"}) {
     EXPECT_EQ(parse_schedule(text, 0.1, 1000)->str(), text);
+  }
+}
+
+void expect_error_text(const std::string& text, int64_t total_steps, const std::string& part) {
+  try {
+    parse_schedule(text, 0.1, total_steps);
+    ADD_FAILURE() << "no exception for '" << text << "'";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find(part), std::string::npos) << "'" << text << "': " << e.what();
+  }
+}
+
+// Numbers of every size print with every digit and without '+', which would read as
+// the join of a warm-up and its schedule.
+TEST(Schedule, HugeAndPreciseNumbersRoundTrip) {
+  EXPECT_EQ(parse_schedule("exp:1e308", 0.1, 1000)->str(), "exp:1e308");
+  EXPECT_EQ(parse_schedule("exp:1e+308", 0.1, 1000)->str(), "exp:1e308");
+  EXPECT_EQ(parse_schedule("warmup:10+exp:1E+300", 0.1, 1000)->str(), "warmup:10+exp:1e300");
+  EXPECT_EQ(parse_schedule("exp:0.9999999", 0.1, 1000)->str(), "exp:0.9999999");
+  EXPECT_EQ(parse_schedule("cosine:1.2345678901234568e-05", 0.1, 1000)->str(), "cosine:1.2345678901234568e-05");
+  EXPECT_EQ(parse_schedule("exp:0.0001", 0.1, 1000)->str(), "exp:0.0001");
+}
+
+// Found by the fuzzer (fuzz/corpus/schedule_fuzz/crash_warmup_negative_total): the
+// steps left after a warm-up were total − warm-up, which overflowed for a total near
+// INT64_MIN. A run shorter than its warm-up leaves 0 steps after it.
+TEST(Schedule, StepsAfterTheWarmUpNeverWrapAround) {
+  const int64_t most_negative = std::numeric_limits<int64_t>::min() + 10;
+  const auto warmup = parse_schedule("warmup:14", 0.1, most_negative);
+  EXPECT_EQ(warmup->str(), "warmup:14");
+  EXPECT_DOUBLE_EQ(warmup->lr(13), 0.1);
+  expect_error_text("warmup:14+cosine", most_negative, "warm-up of 14 steps leaves none of the");
+  expect_error_text("warmup:5+cosine", 3, "warm-up of 5 steps leaves none of the 3 steps for cosine");
+}
+
+// For many random schedules, parse(str(schedule)) is the same schedule: the same
+// text, and the same rate at every step tried.
+TEST(Schedule, RandomSchedulesRoundTripExactly) {
+  std::mt19937_64 random(4);
+  auto pick = [&](int64_t n) { return static_cast<int64_t>(random() % static_cast<uint64_t>(n)); };
+  auto positive = [&] { return std::pow(10.0, std::uniform_real_distribution<double>(-300, 300)(random)); };
+  for (int trial = 0; trial < 3000; ++trial) {
+    const double base_lr = std::uniform_real_distribution<double>(1e-6, 1)(random);
+    const int64_t total_steps = 1 + pick(1'000'000'000'000);
+    std::unique_ptr<LearningRateSchedule> schedule;
+    switch (pick(4)) {
+      case 0:
+        schedule = std::make_unique<StepDecay>(base_lr, 1 + pick(int64_t{1} << 62), positive());
+        break;
+      case 1:
+        schedule = std::make_unique<Exponential>(base_lr, positive());
+        break;
+      case 2:
+        schedule = std::make_unique<Cosine>(base_lr, total_steps, pick(2) ? 0.0 : base_lr * (pick(1000) / 1e3));
+        break;
+      default:
+        schedule = std::make_unique<Constant>(base_lr);
+    }
+    if (pick(3) == 0) schedule = std::make_unique<LinearWarmup>(1 + pick(1'000'000), std::move(schedule));
+    const std::string text = schedule->str();
+    const int64_t warmup = text.starts_with("warmup:") ? std::stoll(text.substr(7)) : 0;
+    std::unique_ptr<LearningRateSchedule> back;
+    ASSERT_NO_THROW(back = parse_schedule(text, base_lr, total_steps + warmup)) << text;
+    ASSERT_EQ(back->str(), text);
+    for (const int64_t step : {int64_t{0}, int64_t{1}, pick(1000), pick(total_steps), total_steps}) {
+      const double a = schedule->lr(step), b = back->lr(step);
+      ASSERT_TRUE(a == b || (std::isnan(a) && std::isnan(b)))
+          << text << " at step " << step << ": " << a << " vs " << b;
+    }
   }
 }
 

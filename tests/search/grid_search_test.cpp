@@ -30,5 +30,20 @@ TEST(GridSearch, LinearRangeIncludesBothEnds) {
   EXPECT_DOUBLE_EQ(grid.points()[5][0], 0.5);
 }
 
+// A grid is counted before it is built: a billion points would not fit in memory.
+TEST(GridSearch, RefusesGridsOfMoreThanAMillionTrials) {
+  const SearchSpace space = SearchSpace::parse("lr=1e-4..1e-1:log,dropout=0..0.5");
+  EXPECT_EQ(GridSearch(space, 1000, 1).points().size(), 1'000'000u);
+  try {
+    GridSearch(space, 1001, 1);
+    ADD_FAILURE() << "no error for 1001 x 1001 points";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_EQ(std::string(e.what()),
+              "grid search: 1001 points per range over lr=0.0001..0.1:log,dropout=0..0.5 make more than the 1000000 "
+              "trials a grid may hold");
+  }
+  EXPECT_THROW(GridSearch(SearchSpace::parse("dropout=0..0.5"), 2'000'000'000, 1), std::invalid_argument);
+}
+
 }  // namespace
 }  // namespace nnlab

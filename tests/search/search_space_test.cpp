@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <random>
 
 namespace nnlab {
 namespace {
@@ -47,6 +48,86 @@ TEST(SearchSpace, ErrorsNameTheBadPart) {
   EXPECT_NE(parse_error("optimizer={sgd,,adam}").find("empty choice"), std::string::npos);
   EXPECT_NE(parse_error("lr=1..2,lr=3..4").find("twice"), std::string::npos);
   EXPECT_NE(parse_error("").find("empty"), std::string::npos);
+}
+
+// str() keeps every digit: a narrow range prints as itself, not as an empty one, and
+// a resumed search compares the exact values.
+TEST(SearchSpace, TextKeepsEveryDigit) {
+  const SearchSpace narrow = SearchSpace::parse("lr=0.1231..0.1234");
+  EXPECT_EQ(narrow.str(), "lr=0.1231..0.1234");
+  EXPECT_EQ(SearchSpace::parse(narrow.str()), narrow);
+  EXPECT_EQ(SearchSpace::parse("lr=1e-6..1e-2:log,hidden=50..200:int:log").str(),
+            "lr=1e-06..0.01:log,hidden=50..200:log:int");
+  const SearchSpace huge = SearchSpace::parse("x=-1e300..1.7976931348623157e308");
+  EXPECT_EQ(huge.str(), "x=-1e300..1.7976931348623157e308");
+  EXPECT_EQ(SearchSpace::parse(huge.str()), huge);
+  EXPECT_NE(SearchSpace::parse("lr=0.1231..0.1234"), SearchSpace::parse("lr=0.1231..0.12340000000000001"));
+}
+
+TEST(SearchSpace, IntegerRangesMustFitExactly) {
+  EXPECT_NE(parse_error("hidden=1..1e300:int").find("must lie within ±2^53"), std::string::npos)
+      << parse_error("hidden=1..1e300:int");
+  EXPECT_NE(parse_error("hidden=-1e17..1:int").find("'hidden=-1e17..1:int'"), std::string::npos);
+  EXPECT_EQ(parse_error("hidden=1..9007199254740992:int"), "");
+  EXPECT_NE(parse_error("hidden=1..9007199254740994:int"), "");
+}
+
+TEST(SearchSpace, NamesAndChoicesCannotHoldTheGrammarsSeparators) {
+  EXPECT_NE(parse_error("a{=1..2").find("the name 'a{'"), std::string::npos) << parse_error("a{=1..2");
+  EXPECT_NE(parse_error("l r=1..2").find("the name 'l r'"), std::string::npos);
+  EXPECT_NE(parse_error("o={a{b}").find("holds a brace"), std::string::npos) << parse_error("o={a{b}");
+  EXPECT_NE(parse_error("o={a,b}}").find("holds a brace"), std::string::npos);
+}
+
+// For many random spaces, parse(str(space)) is the very same space.
+TEST(SearchSpace, RandomSpacesRoundTripExactly) {
+  std::mt19937_64 random(6);
+  auto pick = [&](int n) { return static_cast<int>(random() % static_cast<uint64_t>(n)); };
+  // Numbers of every kind: short, with all 17 digits, tiny, huge, negative.
+  auto number = [&]() -> double {
+    switch (pick(4)) {
+      case 0:
+        return static_cast<double>(pick(2001) - 1000) / 100;
+      case 1:
+        return std::uniform_real_distribution<double>(-1, 1)(random);
+      case 2:
+        return std::pow(10.0, std::uniform_real_distribution<double>(-300, 300)(random));
+      default:
+        return -std::pow(10.0, std::uniform_real_distribution<double>(-20, 20)(random));
+    }
+  };
+  for (int trial = 0; trial < 2000; ++trial) {
+    std::vector<Dimension> dimensions;
+    const int size = 1 + pick(5);
+    for (int i = 0; i < size; ++i) {
+      Dimension d;
+      d.name = "p" + std::to_string(i) + (pick(2) ? "_x" : "-y");
+      if (pick(5) == 0) {
+        for (int k = 0; k <= pick(4); ++k) d.choices.push_back("c" + std::to_string(pick(100)) + (pick(2) ? " z" : ""));
+      } else {
+        d.integer = pick(3) == 0;
+        d.log = pick(2) == 0;
+        double a = number(), b = number();
+        if (d.integer) {
+          a = std::round(std::fmod(a, 1e15));
+          b = std::round(std::fmod(b, 1e15));
+        }
+        if (d.log) {
+          a = std::abs(a) + (d.integer ? 1 : 1e-300);
+          b = std::abs(b) + (d.integer ? 1 : 1e-300);
+        }
+        if (a == b) b = d.integer ? a + 1 : std::nextafter(a, HUGE_VAL);
+        d.low = std::min(a, b);
+        d.high = std::max(a, b);
+      }
+      dimensions.push_back(d);
+    }
+    const SearchSpace space(dimensions);
+    SearchSpace back;
+    ASSERT_NO_THROW(back = SearchSpace::parse(space.str())) << space.str();
+    ASSERT_EQ(back, space) << space.str() << " came back as " << back.str();
+    EXPECT_EQ(back.str(), space.str());
+  }
 }
 
 TEST(SearchSpace, LogRangesAreUniformPerDecade) {

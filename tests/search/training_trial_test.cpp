@@ -31,6 +31,36 @@ TEST(TrainingTrial, RejectsWhatCannotBeSearched) {
   EXPECT_THROW(check_searchable(SearchSpace::parse("lr={1,2}")), std::invalid_argument);
 }
 
+// The sizes a point turns into (a layer width, a layer count, a batch) have bounds,
+// named with the parameter, so that no value is cast to an integer it does not fit.
+TEST(TrainingTrial, SizesHaveSaneUpperBounds) {
+  auto error = [](const std::string& text) {
+    try {
+      check_searchable(SearchSpace::parse(text));
+    } catch (const std::invalid_argument& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  EXPECT_EQ(error("hidden=1..65536:int,depth=1..100:int,batch_size=1..1000000:int"), "");
+  EXPECT_EQ(error("hidden=1..65537:int"), "hidden needs a range up to at most 65536, got hidden=1..65537:int");
+  EXPECT_EQ(error("depth=1..101:int"), "depth needs a range up to at most 100, got depth=1..101:int");
+  EXPECT_EQ(error("batch_size=1..1e7:int"),
+            "batch_size needs a range up to at most 1000000, got batch_size=1..10000000:int");
+  // Beyond 2^53 the space itself refuses, naming the part.
+  try {
+    SearchSpace::parse("hidden=1..1e300:int");
+    ADD_FAILURE() << "hidden=1..1e300:int parsed";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("'hidden=1..1e300:int'"), std::string::npos) << e.what();
+  }
+  // The largest point of the bounds becomes exactly these sizes.
+  const SearchSpace space = SearchSpace::parse("hidden=1..65536:int,depth=1..100:int,batch_size=1..1000000:int");
+  const TrainingSettings s = with_point({}, space, {65536, 100, 1000000});
+  EXPECT_EQ(s.hidden, std::vector<int64_t>(100, 65536));
+  EXPECT_EQ(s.batch_size, 1000000);
+}
+
 TEST(TrainingTrial, SameTrialSameResultWhateverTheWorkers) {
   const TrainTest data = load_mnist(default_mnist_folder());
   Rng rng(0);

@@ -6,10 +6,18 @@
 // 0x0D float, 0x0E double. Files may be gzip-compressed or raw (read alike).
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
 namespace nnlab {
+
+// What an IDX file's header says: the dimensions and the element type.
+struct IdxHeader {
+  std::vector<int64_t> dims;
+  uint8_t type_code = 0x08;
+  int64_t count() const;  // product of dims; 0 when there are none
+};
 
 struct IdxArray {
   std::vector<int64_t> dims;  // e.g. {10000, 28, 28}
@@ -18,11 +26,24 @@ struct IdxArray {
   int64_t count() const;       // product of dims; 0 when there are none
 };
 
+// Called with the header once it is read and checked, before any data is read:
+// a caller refuses a file that is valid IDX but not what it needs (images of
+// floats, labels of the wrong count) by throwing from it, and pays nothing for
+// the data a hostile or mistaken header promises.
+using IdxHeaderCheck = std::function<void(const IdxHeader&)>;
+
 // Reads an IDX file. Throws std::runtime_error naming the file and the problem:
-// missing file, bad magic number, unknown type code, no or more than 8 dimensions,
-// a dimension of zero, an array of more than 2^28 elements, fewer data bytes than
-// the header promises (truncated), trailing bytes, or a damaged gzip stream.
-IdxArray read_idx(const std::string& path);
+// missing file or one that is not a regular file, bad magic number, unknown type
+// code, no or more than 8 dimensions, a dimension of zero, an array of more than
+// 2^28 elements, fewer data bytes than the header promises (truncated), more
+// (trailing bytes), or a damaged gzip stream. The data is decoded as it streams
+// in and never read past what the header promises (plus one byte, to find
+// trailing data), so a gzip bomb costs what its header admits to, no more; memory
+// grows only with data that is really there.
+IdxArray read_idx(const std::string& path, const IdxHeaderCheck& check = {});
+
+// Only the header, checked as read_idx checks it; the data is not read.
+IdxHeader read_idx_header(const std::string& path);
 
 // Writes an unsigned-byte IDX file (raw, or gzip when the path ends in .gz), atomically.
 void write_idx_u8(const std::string& path, const std::vector<int64_t>& dims, const std::vector<uint8_t>& values);

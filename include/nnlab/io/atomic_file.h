@@ -14,7 +14,4 @@ void write_file_atomic(const std::string& path, std::string_view contents);
 // Creates the folder and its parents if missing; throws std::runtime_error naming it on failure.
 void make_folders(const std::string& path);
 
-// Reads a whole file; throws std::runtime_error naming the path when it cannot be read.
-std::string read_file(const std::string& path);
-
 }  // namespace nnlab

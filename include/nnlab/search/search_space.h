@@ -9,7 +9,9 @@
 //
 // A log range is sampled log-uniformly (10^U(log10 LOW, log10 HIGH)), as the
 // course does for learning rates: each decade is equally likely. "int" rounds to
-// whole numbers (and may combine with log). A choice is uniform over its items.
+// whole numbers (and may combine with log); its ends must lie within ±2^53. A
+// choice is uniform over its items. Names hold letters, digits, '_' and '-';
+// choices anything but ',', '{' and '}'.
 //
 // A point holds one number per dimension: the value itself for ranges, the index
 // of the item for choices. Model-based search works on the unit cube instead:
@@ -36,8 +38,10 @@ struct Dimension {
   double from_unit(double unit) const;
   // "0.0093", "7.2e-06", "120", "adam".
   std::string format(double value) const;
-  // The dimension back as space text, e.g. "lr=1e-06..0.01:log".
+  // The dimension back as space text, e.g. "lr=1e-06..0.01:log", with every digit
+  // needed to parse back to exactly this dimension.
   std::string str() const;
+  bool operator==(const Dimension&) const = default;
 };
 
 using Point = std::vector<double>;
@@ -59,7 +63,9 @@ class SearchSpace {
   Point from_unit(const std::vector<double>& unit) const;
   // "lr: 0.0093, weight decay: 7.2e-06" (the course's ranking form: underscores read as spaces).
   std::string describe(const Point& point) const;
+  // The space as text that parses back to exactly this space: parse(str()) == *this.
   std::string str() const;
+  bool operator==(const SearchSpace&) const = default;
 
  private:
   std::vector<Dimension> dimensions_;
