@@ -24,8 +24,9 @@ struct GradcheckSettings {
 // Every differentiable layer of the grammar, each with an input it can take.
 const std::vector<std::pair<std::string, Shape>>& layer_cases() {
   static const std::vector<std::pair<std::string, Shape>> cases = {
-      {"linear:5", Shape{7}},     {"linear:5:bias=false", Shape{2, 3, 3}}, {"relu", Shape{9}},
-      {"sigmoid", Shape{9}},      {"tanh", Shape{9}},                      {"identity", Shape{9}},
+      {"linear:5", Shape{7}}, {"linear:5:bias=false", Shape{2, 3, 3}},
+      {"relu", Shape{9}},     {"sigmoid", Shape{9}},
+      {"tanh", Shape{9}},     {"identity", Shape{9}},
       {"softmax", Shape{9}},
   };
   return cases;
@@ -88,8 +89,7 @@ int run_gradcheck(const GradcheckSettings& s) {
                    check_layer_gradients(*layer, random_tensor(shape.with_batch(s.batch), rng), rng), s.tolerance);
     }
     std::printf("Whole models, L = loss(model(x), target):\n");
-    ok &= check_model("linear:10,sigmoid,linear:8,tanh,linear:6,relu,linear:3", Shape{12}, s.batch, rng,
-                      s.tolerance);
+    ok &= check_model("linear:10,sigmoid,linear:8,tanh,linear:6,relu,linear:3", Shape{12}, s.batch, rng, s.tolerance);
   } else {
     ok &= check_model(s.model, input, s.batch, rng, s.tolerance);
   }

@@ -17,43 +17,16 @@
 #include "nnlab/model/model_spec.h"
 #include "nnlab/optim/factory.h"
 #include "nnlab/report/run_report.h"
+#include "nnlab/train/checkpoint.h"
 #include "nnlab/train/early_stopping.h"
 #include "nnlab/train/optimization_callbacks.h"
 #include "nnlab/train/progress.h"
 #include "nnlab/train/trainer.h"
+#include "train_settings.h"
 
 namespace nnlab::cli {
 
 namespace {
-
-struct TrainSettings {
-  std::string model;  // a spec; empty: an MLP from hidden and activation
-  std::vector<int64_t> hidden = {512, 256};
-  std::string activation = "relu";
-  std::string init = "auto";
-  OptimizerOptions optimizer{"adam", 0.0, {}};  // lr 0: the optimizer's default_lr
-  double weight_decay = 0.0;
-  double l1 = 0.0;
-  std::string schedule = "cosine";
-  double clip_norm = 0.0;
-  double clip_value = 0.0;
-  std::string augment = "auto";  // auto: shift:2 for a model with convolutions, none otherwise
-  int64_t batch_size = 64;
-  int epochs = 20;
-  int64_t iterations = 0;
-  uint64_t seed = 0;
-  int threads = 0;
-  double val_split = 0.1;
-  int early_stopping = 0;  // patience in epochs; 0: off
-  std::string early_stopping_metric = "val_loss";
-  double min_delta = 0.0;
-  std::string data;
-  std::string out = "runs/train";
-  std::string save;
-  std::string progress = "auto";
-  bool monitor = false;  // record statistics inside the network (diagnostics::Monitor)
-  int64_t monitor_every = 10;
-};
 
 // Learning rates that train MNIST-sized networks well with each optimizer.
 double default_lr(const std::string& optimizer) {
@@ -136,7 +109,37 @@ nlohmann::json settings_json(const TrainSettings& s, const std::string& spec, co
           {"data", data_description}};
 }
 
-int run_train(TrainSettings s) {
+constexpr const char* kSettingsKey = "nnlab.train_settings";
+constexpr const char* kCheckpointName = "checkpoint.safetensors";
+
+// `nnlab train --resume DIR`: the settings the run was started with, from its checkpoint.
+// Only --threads and --progress may be given again (they do not change the result).
+TrainSettings resumed_settings(const CLI::App& app, const TrainSettings& given, const CheckpointFile& checkpoint) {
+  for (const CLI::Option* option : app.get_options()) {
+    const std::string name = option->get_name();
+    if (option->count() == 0 || name == "--resume" || name == "--threads" || name == "--progress") continue;
+    throw UsageError("--resume continues a run with the settings it was started with: drop " + name);
+  }
+  const auto it = checkpoint.metadata.find(kSettingsKey);
+  if (it == checkpoint.metadata.end()) {
+    throw UsageError(given.resume + "/" + kCheckpointName + " holds no " + kSettingsKey +
+                     ": not a checkpoint of nnlab train");
+  }
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(it->second);
+  } catch (const nlohmann::json::exception& e) {
+    throw UsageError(given.resume + "/" + kCheckpointName + ": damaged " + kSettingsKey + ": " + e.what());
+  }
+  TrainSettings s = train_settings_from_json(j);
+  s.resume = given.resume;
+  s.out = given.resume;
+  if (app.count("--threads")) s.threads = given.threads;
+  if (app.count("--progress")) s.progress = given.progress;
+  return s;
+}
+
+int run_train(TrainSettings s, const CheckpointFile* resume) {
   if (s.optimizer.lr == 0) s.optimizer.lr = default_lr(s.optimizer.name);
   const int threads = s.threads > 0 ? s.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   set_num_threads(threads);
@@ -223,6 +226,19 @@ int run_train(TrainSettings s) {
         .monitor = s.early_stopping_metric, .patience = s.early_stopping, .min_delta = s.min_delta}));
   }
   trainer.add_callback(std::make_shared<ProgressPrinter>(progress_mode(s.progress)));
+  trainer.add_callback(std::make_shared<StopOnSignal>());
+  // Last, so that what it saves includes every other callback's view of the epoch.
+  const std::string checkpoint_path = s.out + "/" + kCheckpointName;
+  trainer.add_callback(
+      std::make_shared<Checkpoint>(checkpoint_path, s.checkpoint_every,
+                                   std::map<std::string, std::string>{{kSettingsKey, train_settings_json(s).dump()}}));
+  if (resume != nullptr) {
+    trainer.resume_from(resume->state);
+    const StateDict progress = resume->state.under("progress.");
+    std::fprintf(stderr, "resuming %s at step %lld (epoch %lld%s)\n", checkpoint_path.c_str(),
+                 static_cast<long long>(progress.get_int("step")), static_cast<long long>(progress.get_int("epoch")),
+                 progress.get_int("in_epoch") ? ", part-way" : " complete");
+  }
   FitOptions fit{s.epochs, s.iterations, s.batch_size, true, augment};
   History history;
   try {
@@ -234,6 +250,15 @@ int run_train(TrainSettings s) {
     throw;
   }
 
+  if (history.stop_reason.starts_with("interrupted")) {
+    nlohmann::json record = history.to_json();
+    record["settings"] = settings_json(s, spec, init, augment, data.description, threads);
+    write_file_atomic(s.out + "/history.json", record.dump(1));
+    write_file_atomic(s.out + "/history.csv", history.to_csv());
+    std::fprintf(stderr, "nnlab: %s; wrote %s and the history so far. Continue with: nnlab train --resume %s\n",
+                 history.stop_reason.c_str(), checkpoint_path.c_str(), s.out.c_str());
+    return 130;
+  }
   const Metrics test = evaluate(model, loss, data.test);
   const std::string save_path = s.save.empty() ? s.out + "/model.safetensors" : s.save;
 
@@ -358,7 +383,19 @@ Run add_train(CLI::App& app) {
   app.add_option("--monitor-every", s->monitor_every, "Sample the monitor's statistics every N steps")
       ->check(positive_integer())
       ->capture_default_str();
-  return [s] { return run_train(*s); };
+  app.add_option("--checkpoint-every", s->checkpoint_every,
+                 "Write OUT/checkpoint.safetensors (the whole state of the run) every N epochs (0: only when "
+                 "interrupted); Ctrl-C or SIGTERM stops after the current step and writes one")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  app.add_option("--resume", s->resume,
+                 "Continue the run in this folder from its checkpoint, with the settings it was started with "
+                 "(only --threads and --progress may be given again): the result equals an uninterrupted run's");
+  return [s, &app] {
+    if (s->resume.empty()) return run_train(*s, nullptr);
+    const CheckpointFile checkpoint = read_checkpoint(s->resume + "/" + kCheckpointName);
+    return run_train(resumed_settings(app, *s, checkpoint), &checkpoint);
+  };
 }
 
 }  // namespace nnlab::cli

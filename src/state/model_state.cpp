@@ -23,7 +23,8 @@ void load_model_state_dict(Module<T>& model, const StateDict& state) {
   for (const Parameter<T>& p : model.parameters()) {
     tensors.emplace_back(p.value, state.tensor<T>(p.name, p.value->shape()));
   }
-  for (const auto& [name, tensor] : model.buffers()) tensors.emplace_back(tensor, state.tensor<T>(name, tensor->shape()));
+  for (const auto& [name, tensor] : model.buffers())
+    tensors.emplace_back(tensor, state.tensor<T>(name, tensor->shape()));
   std::vector<std::pair<int64_t*, int64_t>> integers;
   for (const auto& [name, value] : model.integer_buffers()) integers.emplace_back(value, state.get_int(name));
   std::vector<std::pair<Rng*, Rng>> generators;

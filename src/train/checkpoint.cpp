@@ -1,6 +1,7 @@
 #include "nnlab/train/checkpoint.h"
 
 #include <csignal>
+#include <cstdio>
 #include <filesystem>
 #include <stdexcept>
 
@@ -13,8 +14,16 @@ Checkpoint::Checkpoint(std::string path, int every, std::map<std::string, std::s
 
 void Checkpoint::write(TrainState& state) {
   if (!state.snapshot) throw std::logic_error("Checkpoint needs a TrainState with a snapshot (Trainer::fit sets it)");
-  write_state_dict(path_, state.snapshot(), metadata_);
-  ++written_;
+  // A checkpoint that cannot be written (a full disk) costs the run its safety net, not the
+  // run itself: say so, once, and train on; the results are written at the end as always.
+  try {
+    write_state_dict(path_, state.snapshot(), metadata_);
+    ++written_;
+  } catch (const std::runtime_error& e) {
+    if (!warned_) std::fprintf(stderr, "nnlab: warning: no checkpoint: %s\n", e.what());
+    warned_ = true;
+    ++failed_;
+  }
 }
 
 void Checkpoint::on_epoch_end(TrainState& state, const EpochRecord& record) {

@@ -8,7 +8,8 @@
 namespace nnlab {
 
 GradientClipper::GradientClipper(Mode mode, double limit) : mode_(mode), limit_(limit) {
-  if (!(limit > 0)) throw std::invalid_argument("the gradient clipping limit must be positive, got " + std::to_string(limit));
+  if (!(limit > 0))
+    throw std::invalid_argument("the gradient clipping limit must be positive, got " + std::to_string(limit));
 }
 
 void GradientClipper::on_gradients(TrainState& state) {

@@ -9,8 +9,8 @@ namespace nnlab {
 
 std::string format_epoch(const EpochRecord& record, int total_epochs) {
   char buffer[256];
-  int n = std::snprintf(buffer, sizeof buffer, "epoch %3d/%d  loss %.4f", record.epoch, total_epochs,
-                        record.train_loss);
+  int n =
+      std::snprintf(buffer, sizeof buffer, "epoch %3d/%d  loss %.4f", record.epoch, total_epochs, record.train_loss);
   auto add = [&](const char* format, double value) {
     if (std::isfinite(value) && n < static_cast<int>(sizeof buffer)) {
       n += std::snprintf(buffer + n, sizeof buffer - static_cast<size_t>(n), format, value);

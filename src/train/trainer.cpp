@@ -260,8 +260,7 @@ History Trainer::fit(const Dataset& train, const Dataset* validation, const FitO
     record.epoch = p.epoch;
     record.steps = p.step;
     record.train_loss = p.loss_sum / static_cast<double>(std::max<int64_t>(p.seen, 1));
-    record.train_accuracy =
-        train.classification() ? static_cast<double>(p.correct) / static_cast<double>(p.seen) : NAN;
+    record.train_accuracy = train.classification() ? static_cast<double>(p.correct) / static_cast<double>(p.seen) : NAN;
     if (validation != nullptr && validation->size() > 0) {
       const Metrics val = evaluate(model_, loss_, *validation);
       record.val_loss = val.loss;

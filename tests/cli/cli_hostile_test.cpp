@@ -130,10 +130,10 @@ TEST_F(CliHostile, ASearchThatCannotWriteItsTrialsSaysWhyAndWhere) {
             "nnlab: error: cannot write " + out + "/trials.jsonl: File too large\n");
 }
 
-// Memory that runs out (an address-space limit, and a layer of 40000×40000 weights:
-// 6.4 GB) is one line saying so, exit code 1, never a bare "std::bad_alloc".
+// Memory that runs out (an address-space limit of 2 GB, and a layer of 20000×20000 weights:
+// 1.6 GB, and as much again for its gradient) is one line saying so, exit code 1, never a bare "std::bad_alloc".
 TEST_F(CliHostile, MemoryThatRunsOutIsOneLineWithTheCommand) {
-  const CliResult r = run("train --hidden 40000,40000 --iterations 1 --threads 1 --out " + (dir_ / "run").string(),
+  const CliResult r = run("train --hidden 20000,20000 --iterations 1 --threads 1 --out " + (dir_ / "run").string(),
                           "ulimit -v 2000000; ");
   EXPECT_EQ(r.code, 1) << r.err;
   EXPECT_EQ(r.err.substr(r.err.find("nnlab: error:")),

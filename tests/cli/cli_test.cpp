@@ -65,13 +65,17 @@ TEST_F(Cli, AugmentAutoShiftsImagesForConvolutionalModelsOnly) {
   EXPECT_EQ(mlp.code, 0) << mlp.err;
   EXPECT_NE(mlp.err.find("augment none"), std::string::npos) << mlp.err;
 
-  const CliResult off = run("train --model simple-cnn --augment none --iterations 2 --val-split 0 --progress quiet "
-                            "--out " + out);
+  const CliResult off =
+      run("train --model simple-cnn --augment none --iterations 2 --val-split 0 --progress quiet "
+          "--out " +
+          out);
   EXPECT_EQ(off.code, 0) << off.err;
   EXPECT_NE(off.err.find("augment none"), std::string::npos) << off.err;
 
-  const CliResult mlp_shift = run("train --hidden 16 --augment shift:1 --iterations 2 --val-split 0 --progress quiet "
-                                  "--out " + out);
+  const CliResult mlp_shift =
+      run("train --hidden 16 --augment shift:1 --iterations 2 --val-split 0 --progress quiet "
+          "--out " +
+          out);
   EXPECT_EQ(mlp_shift.code, 0) << mlp_shift.err;
   EXPECT_NE(mlp_shift.err.find("augment shift:1"), std::string::npos) << mlp_shift.err;
 }
@@ -106,17 +110,18 @@ TEST_F(Cli, MissingDataFolderExits2) {
 TEST_F(Cli, HelpDocumentsEveryFlag) {
   const CliResult r = run("train --help");
   EXPECT_EQ(r.code, 0);
-  for (const char* flag : {"--model", "--hidden", "--activation", "--init", "--optimizer", "--lr", "--batch-size",
-                           "--epochs", "--iterations", "--seed", "--threads", "--val-split", "--data", "--out",
-                           "--save"}) {
+  for (const char* flag :
+       {"--model", "--hidden", "--activation", "--init", "--optimizer", "--lr", "--batch-size", "--epochs",
+        "--iterations", "--seed", "--threads", "--val-split", "--data", "--out", "--save"}) {
     EXPECT_NE(r.out.find(flag), std::string::npos) << flag;
   }
 }
 
 TEST_F(Cli, TrainsSavesAndEvaluatesTheSavedModel) {
   const auto out = dir_ / "run";
-  const CliResult train = run("train --hidden 32 --epochs 2 --batch-size 50 --optimizer sgd --lr 0.1 --threads 1 --progress lines --out " +
-                           out.string());
+  const CliResult train =
+      run("train --hidden 32 --epochs 2 --batch-size 50 --optimizer sgd --lr 0.1 --threads 1 --progress lines --out " +
+          out.string());
   ASSERT_EQ(train.code, 0) << train.err;
   EXPECT_NE(train.err.find("epoch   2/2"), std::string::npos) << train.err;
   for (const char* file : {"model.safetensors", "history.csv", "history.json"}) {
@@ -187,8 +192,8 @@ TEST_F(Cli, OptimizerPathsExperimentWritesChartsAndData) {
 TEST_F(Cli, InitHistogramsExperimentWritesAGridPerActivation) {
   const CliResult r = run("experiment init-histograms --out " + (dir_ / "hist").string());
   ASSERT_EQ(r.code, 0) << r.err;
-  for (const char* file : {"histograms_sigmoid.svg", "histograms_tanh.svg", "histograms_relu.svg",
-                           "activation_stats.csv"}) {
+  for (const char* file :
+       {"histograms_sigmoid.svg", "histograms_tanh.svg", "histograms_relu.svg", "activation_stats.csv"}) {
     EXPECT_TRUE(std::filesystem::exists(dir_ / "hist" / file)) << file;
   }
   EXPECT_EQ(lines(slurp(dir_ / "hist" / "activation_stats.csv")), 3 * 4 * 5 + 1);
@@ -206,7 +211,7 @@ namespace nnlab::test {
 
 TEST_F(Cli, DivergingLearningRateStopsWithTheStep) {
   const CliResult r = run("train --optimizer sgd --lr 10 --schedule constant --epochs 3 --threads 1 --out " +
-                       (dir_ / "diverge").string());
+                          (dir_ / "diverge").string());
   EXPECT_EQ(r.code, 1);
   EXPECT_NE(r.err.find("nnlab: error: training diverged at step "), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("(epoch 1)"), std::string::npos) << r.err;

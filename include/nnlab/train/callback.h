@@ -18,11 +18,11 @@ struct TrainState {
   Sequential<float>& model;
   Optimizer<float>& optimizer;
   History& history;
-  int epoch = 0;             // current epoch, 1-based
-  int total_epochs = 0;      // planned epochs (an estimate in iteration mode)
-  int64_t total_steps = 0;   // planned steps
+  int epoch = 0;            // current epoch, 1-based
+  int total_epochs = 0;     // planned epochs (an estimate in iteration mode)
+  int64_t total_steps = 0;  // planned steps
   int64_t batches_per_epoch = 0;
-  bool stop = false;         // set to end training after the current step
+  bool stop = false;  // set to end training after the current step
   std::string stop_reason{};
   // Set with stop by interrupt(): training ends after the current step without closing the
   // epoch, so that a checkpoint taken then continues inside it.

@@ -30,8 +30,10 @@ class Checkpoint final : public Callback {
   void on_train_end(TrainState& state) override;
 
   const std::string& path() const { return path_; }
-  // Checkpoints written by this callback so far.
+  // Checkpoints written by this callback so far, and those that could not be written (a
+  // warning on stderr says why, the first time; training goes on).
   int written() const { return written_; }
+  int failed() const { return failed_; }
 
  private:
   void write(TrainState& state);
@@ -40,6 +42,8 @@ class Checkpoint final : public Callback {
   int every_;
   std::map<std::string, std::string> metadata_;
   int written_ = 0;
+  int failed_ = 0;
+  bool warned_ = false;
 };
 
 struct CheckpointFile {
