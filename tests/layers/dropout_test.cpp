@@ -186,6 +186,16 @@ TEST(Dropout, FrozenMaskIsReusedUntilUnfrozen) {
   EXPECT_GT(differences, other.size() / 4);
 }
 
+TEST(Dropout, GradientCheckInTrainingModeWithAFrozenMask) {
+  Dropout<double> layer(0.4, 20);
+  expect_gradients_check(layer, Shape{6, 5});
+  EXPECT_TRUE(layer.training());
+  EXPECT_FALSE(layer.mask_frozen());  // the check puts the setting back
+  int64_t dropped = 0;
+  for (double m : layer.mask()) dropped += m == 0.0;
+  EXPECT_GT(dropped, 0);  // the check went through a real mask
+}
+
 TEST(Dropout, Spec) {
   Sequential<float> model = build_model<float>("linear:5,dropout:0.25", Shape{3});
   EXPECT_EQ(dynamic_cast<const Dropout<float>&>(model[1]).p(), 0.25);
