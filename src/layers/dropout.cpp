@@ -50,8 +50,18 @@ template <typename T>
 const Tensor<T>& Dropout<T>::forward(const Tensor<T>& x) {
   masked_ = this->training() && p_ > 0;
   if (!masked_) return x;
-  if (mask_.shape() != x.shape()) mask_.resize(x.shape());
   if (output_.shape() != x.shape()) output_.resize(x.shape());
+  if (frozen_ && mask_.shape() == x.shape()) {
+    const T* in = x.data();
+    const T* mask = mask_.data();
+    T* y = output_.data();
+    parallel_for(x.size(), [&](int64_t begin, int64_t end) {
+#pragma omp simd
+      for (int64_t i = begin; i < end; ++i) y[i] = in[i] * mask[i];
+    });
+    return output_;
+  }
+  if (mask_.shape() != x.shape()) mask_.resize(x.shape());
 
   // Keep element i when its 64-bit draw, read as u·2⁶⁴ with u uniform in [0, 1), is below (1 − p)·2⁶⁴.
   // (For p below 2⁻⁵³, 1 − p rounds to 1 and the threshold to 2⁶⁴, past uint64_t: keep all but 1 in 2⁶⁴.)

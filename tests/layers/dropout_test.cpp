@@ -161,6 +161,41 @@ TEST(Dropout, DoesNotReallocateForTheSameOrSmallerBatch) {
   EXPECT_EQ(layer.forward(big).data(), y);
 }
 
+TEST(Dropout, FrozenMaskIsReusedUntilUnfrozen) {
+  Dropout<double> layer(0.5, 19);
+  const Tensor<double> x(Shape{20, 30}, 1.0);
+  layer.freeze_mask(true);
+  EXPECT_TRUE(layer.mask_frozen());
+  const Tensor<double> first = layer.forward(x);  // no mask yet: draws one
+  const Tensor<double> x2(Shape{20, 30}, 3.0);
+  const Tensor<double>& again = layer.forward(x2);
+  int64_t dropped = 0;
+  for (int64_t i = 0; i < x.size(); ++i) {
+    ASSERT_EQ(again[i], 3.0 * first[i]) << i;
+    dropped += first[i] == 0.0;
+  }
+  EXPECT_NEAR(static_cast<double>(dropped) / static_cast<double>(x.size()), 0.5, 0.1);
+  // Another batch size needs another mask: drawn once, then kept.
+  const Tensor<double> other(Shape{4, 30}, 1.0);
+  const Tensor<double> small = layer.forward(other);
+  for (int64_t i = 0; i < other.size(); ++i) ASSERT_EQ(layer.forward(other)[i], small[i]) << i;
+  layer.freeze_mask(false);
+  const Tensor<double> next = layer.forward(other);
+  int64_t differences = 0;
+  for (int64_t i = 0; i < other.size(); ++i) differences += next[i] != small[i];
+  EXPECT_GT(differences, other.size() / 4);
+}
+
+TEST(Dropout, GradientCheckInTrainingModeWithAFrozenMask) {
+  Dropout<double> layer(0.4, 20);
+  expect_gradients_check(layer, Shape{6, 5});
+  EXPECT_TRUE(layer.training());
+  EXPECT_FALSE(layer.mask_frozen());  // the check puts the setting back
+  int64_t dropped = 0;
+  for (double m : layer.mask()) dropped += m == 0.0;
+  EXPECT_GT(dropped, 0);  // the check went through a real mask
+}
+
 TEST(Dropout, Spec) {
   Sequential<float> model = build_model<float>("linear:5,dropout:0.25", Shape{3});
   EXPECT_EQ(dynamic_cast<const Dropout<float>&>(model[1]).p(), 0.25);

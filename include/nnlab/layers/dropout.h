@@ -15,6 +15,12 @@
 // from a counter-based hash (SplitMix64 of key + i·golden ratio), which costs about
 // half a nanosecond per element (std::bernoulli_distribution: about 8) and is the
 // same whatever the number of threads.
+//
+// Frozen mask: freeze_mask(true) makes every later training forward reuse the current
+// mask (drawing one first if there is none for that shape), so that the layer is one
+// fixed function of its input, as a gradient check by finite differences needs; the
+// generator is not advanced while frozen. freeze_mask(false) goes back to a new mask
+// per forward.
 
 #include "nnlab/layers/layer.h"
 
@@ -40,11 +46,15 @@ class Dropout final : public Layer<T> {
   double p() const { return p_; }
   // The mask of the last training forward: 0 for dropped elements, 1/(1 − p) for kept ones.
   const Tensor<T>& mask() const { return mask_; }
+  // Whether training forwards reuse the current mask (see above).
+  void freeze_mask(bool frozen) { frozen_ = frozen; }
+  bool mask_frozen() const { return frozen_; }
 
  private:
   double p_;
   Rng rng_;
   bool masked_ = false;  // whether the last forward applied a mask (training with p > 0)
+  bool frozen_ = false;  // reuse mask_ instead of drawing a new one
   Tensor<T> mask_, output_, input_grad_;
 };
 
