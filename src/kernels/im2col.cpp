@@ -8,23 +8,31 @@
 namespace nnlab {
 
 void ConvGeometry::check(const std::string& layer) const {
+  // Runs at every forward: strings are made only for a message (a warm step allocates nothing).
   if (channels <= 0 || height <= 0 || width <= 0 || kernel_h <= 0 || kernel_w <= 0 || stride <= 0 || padding < 0) {
     throw std::invalid_argument(layer + " needs positive sizes and a padding >= 0, got input " +
                                 std::to_string(channels) + "x" + std::to_string(height) + "x" + std::to_string(width) +
                                 ", kernel " + std::to_string(kernel_h) + "x" + std::to_string(kernel_w) + ", stride " +
                                 std::to_string(stride) + ", padding " + std::to_string(padding));
   }
-  const std::string padded = layer + " padded input (padding " + std::to_string(padding) + ")";
-  const int64_t twice_padding = checked_mul(2, padding, padded);
-  checked_add(height, twice_padding, padded);
-  checked_add(width, twice_padding, padded);
+  int64_t twice_padding = 0, padded = 0;
+  if (__builtin_mul_overflow(padding, int64_t{2}, &twice_padding) ||
+      __builtin_add_overflow(height, twice_padding, &padded) || __builtin_add_overflow(width, twice_padding, &padded)) {
+    throw std::invalid_argument(layer + " padded input (padding " + std::to_string(padding) +
+                                ") is too large: its size does not fit in 64 bits");
+  }
   if (!fits()) return;  // the caller reports a window larger than the input in its own words
-  const std::string output =
-      layer + " output (" + std::to_string(out_height()) + "x" + std::to_string(out_width()) + ")";
-  checked_mul(checked_mul(channels, out_height(), output), out_width(), output);
-  const std::string columns = layer + " column matrix";
-  const int64_t rows = checked_mul(checked_mul(channels, kernel_h, columns), kernel_w, columns);
-  checked_mul(rows, checked_mul(out_height(), out_width(), columns), columns);
+  int64_t product = 0;
+  if (__builtin_mul_overflow(out_height(), out_width(), &product) ||
+      __builtin_mul_overflow(product, channels, &product)) {
+    throw std::invalid_argument(layer + " output (" + std::to_string(out_height()) + "x" + std::to_string(out_width()) +
+                                ") is too large: its size does not fit in 64 bits");
+  }
+  int64_t rows = 0;
+  if (__builtin_mul_overflow(channels, kernel_h, &rows) || __builtin_mul_overflow(rows, kernel_w, &rows) ||
+      __builtin_mul_overflow(rows, out_height() * out_width(), &product)) {
+    throw std::invalid_argument(layer + " column matrix is too large: its size does not fit in 64 bits");
+  }
 }
 
 ValidRange valid_outputs(int64_t offset, int64_t stride, int64_t size, int64_t outputs) {

@@ -57,8 +57,18 @@ TEST_P(NoAllocation, TrainingStepsAllocateNothingOnceWarm) {
   for (float& v : data.x) v = rng.uniform() < zero_share ? 0.0f : static_cast<float>(rng.normal());
   for (int64_t i = 0; i < 250; ++i) data.y[i] = static_cast<float>(i % 10);
 
-  for (const std::string optimizer : {"sgd", "momentum", "adam"}) {
-    Sequential<float> model = build_model<float>("linear:32,relu,linear:16,sigmoid,linear:10", Shape{1, 8, 8});
+  // An MLP, convolutions and pooling, and residual blocks (identity and projecting) with BatchNorm and Dropout.
+  const std::vector<std::pair<std::string, std::string>> runs = {
+      {"linear:32,relu,linear:16,sigmoid,linear:10", "sgd"},
+      {"linear:32,relu,linear:16,sigmoid,linear:10", "momentum"},
+      {"linear:32,relu,linear:16,sigmoid,linear:10", "adam"},
+      {"conv:4x3x3:pad=1,batchnorm,relu,res(conv:4x3x3:pad=1,batchnorm,relu,conv:4x3x3:pad=1,batchnorm),relu,"
+       "res(conv:8x3x3:stride=2:pad=1,dropout:0.2),maxpool:2,flatten,linear:10",
+       "adam"},
+      {"linear:16,res(linear:16,relu,linear:16),res(linear:8,tanh),linear:10", "momentum"},
+      {"conv:4x3x3:pad=1,avgpool:2,gap,linear:10", "sgd"}};
+  for (const auto& [spec, optimizer] : runs) {
+    Sequential<float> model = build_model<float>(spec, Shape{1, 8, 8});
     model.initialize(Initializer::he_normal(), rng);
     SoftmaxCrossEntropy<float> loss;
     OptimizerOptions options;
@@ -79,7 +89,7 @@ TEST_P(NoAllocation, TrainingStepsAllocateNothingOnceWarm) {
     const long before = allocations.load();
     epoch();
     epoch();
-    EXPECT_EQ(allocations.load() - before, 0) << optimizer;
+    EXPECT_EQ(allocations.load() - before, 0) << spec << " under " << optimizer;
   }
 }
 
