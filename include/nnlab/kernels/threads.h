@@ -39,8 +39,18 @@ void note_worker_delay(int64_t delay_ns);
 // are the same either way: every output element is computed by one thread in one order.
 template <typename Body>
 void run_parallel(int threads, Body&& body) {
-  if (threads <= 1 || omp_in_parallel() || cores_busy()) {
+  if (threads <= 1 || omp_in_parallel()) {
     body(0, 1);
+    return;
+  }
+  if (cores_busy()) {
+    // The same arithmetic as in the region: there each thread's BLAS calls run on that thread
+    // alone, so here too (OpenBLAS's own threads would split a product and round otherwise,
+    // and a result would depend on what else the machine was doing).
+    const int saved = omp_get_max_threads();
+    omp_set_num_threads(1);
+    body(0, 1);
+    omp_set_num_threads(saved);
     return;
   }
   const int64_t start = detail::now_ns();
