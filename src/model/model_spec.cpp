@@ -321,32 +321,6 @@ const std::map<std::string, Factory<T>>& factories() {
 }  // namespace
 
 namespace {
-// The networks of "Deep Learning from Scratch", ch. 7 and 8, for 1×28×28 images.
-const std::map<std::string, std::string>& presets() {
-  static const std::map<std::string, std::string> table = {
-      // SimpleConvNet: conv 30 filters 5×5 - relu - pool 2×2 - affine 100 - relu - affine 10.
-      {"simple-cnn", "conv:30x5x5,relu,maxpool:2,linear:100,relu,linear:10"},
-      // DeepConvNet (deep_convnet.py): 3×3 convolutions, the 4th padded by 2 so that the
-      // last pool leaves 64×4×4; dropout after both affine layers, as in the book.
-      {"deep-cnn",
-       "conv:16x3x3:pad=1,relu,conv:16x3x3:pad=1,relu,maxpool:2,"
-       "conv:32x3x3:pad=1,relu,conv:32x3x3:pad=2,relu,maxpool:2,"
-       "conv:64x3x3:pad=1,relu,conv:64x3x3:pad=1,relu,maxpool:2,"
-       "linear:50,relu,dropout:0.5,linear:10,dropout:0.5"},
-      // A small residual network (He et al. 2016) for 28×28 images: a 3×3 stem, then three stages of
-      // one residual block each (two 3×3 convolutions with BatchNorm; the identity shortcut, or a 1×1
-      // projection where the channels double), max pooling between them, global average pooling.
-      {"resnet",
-       "conv:16x3x3:pad=1,batchnorm,relu,"
-       "res(conv:16x3x3:pad=1,batchnorm,relu,conv:16x3x3:pad=1,batchnorm),relu,maxpool:2,"
-       "res(conv:32x3x3:pad=1,batchnorm,relu,conv:32x3x3:pad=1,batchnorm),relu,maxpool:2,"
-       "res(conv:64x3x3:pad=1,batchnorm,relu,conv:64x3x3:pad=1,batchnorm),relu,gap,linear:10"},
-  };
-  return table;
-}
-}  // namespace
-
-namespace {
 template <typename T>
 LayerPtr<T> make_layer(const std::string& token, const Shape& input_sample, Budget& budget) {
   const LayerArgs args = parse_token(token);
@@ -356,8 +330,7 @@ LayerPtr<T> make_layer(const std::string& token, const Shape& input_sample, Budg
   if (it == table.end()) {
     std::string known;
     for (const auto& [key, factory] : table) known += (known.empty() ? "" : ", ") + key;
-    std::string presets_known;
-    for (const auto& [key, spec] : presets()) presets_known += (presets_known.empty() ? "" : ", ") + key;
+    const std::string presets_known = preset_names();
     throw std::invalid_argument("unknown layer '" + name + "' in '" + token + "' (known: " + known +
                                 "; whole-model presets: " + presets_known + ")");
   }
@@ -489,18 +462,6 @@ std::string mlp_spec(const std::vector<int64_t>& hidden, const std::string& acti
   std::string spec;
   for (int64_t h : hidden) spec += "linear:" + std::to_string(h) + "," + activation + ",";
   return spec + "linear:" + std::to_string(outputs);
-}
-
-bool is_preset(const std::string& name) { return presets().count(name) > 0; }
-
-std::string preset_spec(const std::string& name) {
-  const auto it = presets().find(name);
-  if (it == presets().end()) {
-    std::string known;
-    for (const auto& [key, spec] : presets()) known += (known.empty() ? "" : ", ") + key;
-    throw std::invalid_argument("unknown model preset '" + name + "' (known: " + known + ")");
-  }
-  return it->second;
 }
 
 const std::vector<std::string>& activation_names() {

@@ -54,6 +54,8 @@ std::string mlp_spec(const std::vector<int64_t>& hidden, const std::string& acti
 // both for 1×28×28 images. preset_spec throws std::invalid_argument listing the known names.
 std::string preset_spec(const std::string& name);
 bool is_preset(const std::string& name);
+// "deep-cnn, resnet, simple-cnn"
+std::string preset_names();
 
 // The activation names the grammar knows.
 const std::vector<std::string>& activation_names();
