@@ -6,8 +6,10 @@ CMAKE_FLAGS ?=
 FUZZ_BUILD ?= build-fuzz
 FUZZ_CXX ?= clang++-14
 FUZZ_SECONDS ?= 60
+# The tests of concurrent use under ThreadSanitizer (tsan/CMakeLists.txt).
+TSAN_BUILD ?= build-tsan
 
-.PHONY: all deps build test demo bench clean format fuzz fuzz-build
+.PHONY: all deps build test demo bench clean format fuzz fuzz-build tsan-build
 
 all: build
 
@@ -20,10 +22,18 @@ $(BUILD)/build.ninja: CMakeLists.txt
 build: deps $(BUILD)/build.ninja
 	cmake --build $(BUILD) -j $(JOBS)
 
-# Every unit test, then each fuzz target over its committed seed corpus (no new inputs).
-test: build fuzz-build
+# Every unit test, each fuzz target over its committed seed corpus (no new inputs), and the
+# concurrency tests under ThreadSanitizer.
+test: build fuzz-build tsan-build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 	cd $(FUZZ_BUILD) && ctest --output-on-failure -j $(JOBS)
+	cd $(TSAN_BUILD) && ctest --output-on-failure -j $(JOBS)
+
+$(TSAN_BUILD)/build.ninja: tsan/CMakeLists.txt
+	cmake -S tsan -B $(TSAN_BUILD) -G Ninja
+
+tsan-build: deps $(TSAN_BUILD)/build.ninja
+	cmake --build $(TSAN_BUILD) -j $(JOBS)
 
 $(FUZZ_BUILD)/build.ninja: fuzz/CMakeLists.txt
 	cmake -S fuzz -B $(FUZZ_BUILD) -G Ninja -DCMAKE_CXX_COMPILER=$(FUZZ_CXX)
@@ -46,7 +56,7 @@ bench:
 	bash bench/run.sh $(BUILD)
 
 clean:
-	rm -rf $(BUILD) $(FUZZ_BUILD)
+	rm -rf $(BUILD) $(FUZZ_BUILD) $(TSAN_BUILD)
 
 format:
 	clang-format -i $$(git ls-files '*.cpp' '*.h')

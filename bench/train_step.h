@@ -47,6 +47,7 @@ inline void time_train_steps(benchmark::State& state, const std::string& spec, c
   const auto start = std::chrono::steady_clock::now();
   for (auto _ : state) {
     last_loss = loss.forward(model.forward(x), labels);
+    model.zero_grad();
     model.backward(loss.backward());
     sgd.step();
   }

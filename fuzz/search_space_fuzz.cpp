@@ -34,7 +34,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     space.describe(point);
   }
   try {
-    nnlab::check_searchable(space);
+    nnlab::check_searchable(space, {});
     nnlab::Rng settings_rng(1);
     nnlab::with_point({}, space, space.sample(settings_rng));
   } catch (const std::invalid_argument&) {

@@ -12,21 +12,29 @@ nnlab=${1:-build/nnlab}
 out=${2:-runs/compare_search}
 seeds=${3:-5}
 space="lr=1e-6..1e-2:log,weight_decay=1e-8..1e-4:log"
+course="--hidden 100,100,100,100,100,100 --optimizer sgd --schedule constant --batch-size 100 --epochs 50 --train-size 500 --val-split 0.2"
+# The trials' records, read with Debian's python3 (no jq needed).
+best_score() { python3 -c 'import json, sys; print(max((t["score"] or 0) for t in json.load(open(sys.argv[1]))))' "$1"; }
+first_reach() {
+  python3 -c 'import json, sys
+best = float(sys.argv[2])
+hits = [t["trial"] for t in json.load(open(sys.argv[1])) if (t["score"] or 0) >= best]
+print((min(hits) if hits else 100) + 1)' "$1" "$2"
+}
 bayes_trials=()
 random_trials=()
 printf "%-5s %-22s %-26s %-24s\n" seed "random best val acc" "random reaches it at trial" "bayes reaches it at trial"
 for ((seed = 0; seed < seeds; seed++)); do
   search() {
-    "$nnlab" search --space "$space" --trials 100 --epochs 50 --seed "$seed" --workers 2 --threads 2 \
+    "$nnlab" search --space "$space" --trials 100 --seed "$seed" --workers 2 --threads 2 $course \
       --out "$out/$1-$seed" --strategy "$@" >/dev/null 2>"$out-$1-$seed.log" || { cat "$out-$1-$seed.log" >&2; exit 1; }
   }
   search random
-  best=$(jq '[.[] | .score // 0] | max' "$out/random-$seed/trials.json")
+  best=$(best_score "$out/random-$seed/trials.json")
   # Bayesian search stops starting trials once it reaches random search's best.
   search bayes --target "$best"
-  first_reach='[.[] | select((.score // 0) >= $best) | .trial] | (min // 100) + 1'
-  random_at=$(jq --argjson best "$best" "$first_reach" "$out/random-$seed/trials.json")
-  bayes_at=$(jq --argjson best "$best" "$first_reach" "$out/bayes-$seed/trials.json")
+  random_at=$(first_reach "$out/random-$seed/trials.json" "$best")
+  bayes_at=$(first_reach "$out/bayes-$seed/trials.json" "$best")
   random_trials+=("$random_at")
   bayes_trials+=("$bayes_at")
   printf "%-5s %-22s %-26s %-24s\n" "$seed" "$best" "$random_at" "$bayes_at"

@@ -6,7 +6,6 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <thread>
 
 #include "commands.h"
 #include "nnlab/data/mnist.h"
@@ -22,7 +21,9 @@
 #include "nnlab/search/search_runner.h"
 #include "nnlab/search/successive_halving.h"
 #include "nnlab/search/training_trial.h"
+#include "nnlab/train/train.h"
 #include "nnlab/train/trainer.h"
+#include "train_flags.h"
 
 namespace nnlab::cli {
 
@@ -35,12 +36,7 @@ struct SearchSettings {
   double minutes = 0;
   double target = NAN;
   int workers = 2;
-  int threads = 0;
-  TrainingSettings fixed{};
-  int epochs = 50;
-  int64_t train_size = 500;
-  double val_split = 0.2;
-  uint64_t seed = 0;
+  TrainConfig fixed{};  // nnlab train's flags: what every trial shares; its epochs are the trials'
   int grid_points = 5;
   int initial_trials = 10;
   int candidates = 4000;
@@ -58,36 +54,25 @@ double user_cpu_seconds() {
 }
 
 std::unique_ptr<SearchStrategy> make_strategy(const SearchSettings& s, const SearchSpace& space) {
-  if (s.strategy == "random") return std::make_unique<RandomSearch>(space, s.seed, s.trials, s.epochs);
-  if (s.strategy == "grid") return std::make_unique<GridSearch>(space, s.grid_points, s.epochs);
+  const uint64_t seed = s.fixed.seed;
+  const int epochs = s.fixed.epochs;
+  if (s.strategy == "random") return std::make_unique<RandomSearch>(space, seed, s.trials, epochs);
+  if (s.strategy == "grid") return std::make_unique<GridSearch>(space, s.grid_points, epochs);
   if (s.strategy == "bayes") {
     BayesianSearch::Options options;
     options.initial_trials = s.initial_trials;
     options.candidates = s.candidates;
-    return std::make_unique<BayesianSearch>(space, s.seed, s.trials, s.epochs, options);
+    return std::make_unique<BayesianSearch>(space, seed, s.trials, epochs, options);
   }
-  return std::make_unique<SuccessiveHalving>(space, s.seed, s.trials, s.min_epochs, s.epochs, s.halving_rate);
+  return std::make_unique<SuccessiveHalving>(space, seed, s.trials, s.min_epochs, epochs, s.halving_rate);
 }
 
 nlohmann::json header_json(const SearchSettings& s, const SearchSpace& space, const std::string& data) {
-  std::string hidden;
-  for (int64_t h : s.fixed.hidden) hidden += (hidden.empty() ? "" : ",") + std::to_string(h);
-  nlohmann::json header = {{"space", space.str()},
-                           {"strategy", s.strategy},
-                           {"seed", s.seed},
-                           {"epochs", s.epochs},
-                           {"hidden", hidden},
-                           {"activation", s.fixed.activation},
-                           {"init", s.fixed.init},
-                           {"optimizer", s.fixed.optimizer},
-                           {"lr", s.fixed.lr},
-                           {"weight_decay", s.fixed.weight_decay},
-                           {"momentum", s.fixed.momentum},
-                           {"dropout", s.fixed.dropout},
-                           {"batch_size", s.fixed.batch_size},
-                           {"train_size", s.train_size},
-                           {"val_split", s.val_split},
-                           {"data", data}};
+  // Every setting that decides a trial's result; the thread count is left out, so that a
+  // search may resume with other --workers or --threads.
+  nlohmann::json fixed = to_json(s.fixed);
+  fixed.erase("threads");
+  nlohmann::json header = {{"space", space.str()}, {"strategy", s.strategy}, {"fixed", fixed}, {"data", data}};
   // Only the settings that change what a trial is: more --trials or --minutes extend a search.
   if (s.strategy == "grid") header["grid_points"] = s.grid_points;
   if (s.strategy == "bayes") header["bayes"] = {s.initial_trials, s.candidates};
@@ -212,28 +197,40 @@ int run_search_command(SearchSettings s) {
   SearchSpace space;
   try {
     space = SearchSpace::parse(s.space);
-    check_searchable(space);
+    check_searchable(space, s.fixed);
   } catch (const std::invalid_argument& e) {
     throw UsageError(std::string("--space: ") + e.what());
   }
-  if (s.val_split <= 0 || s.val_split >= 1) throw UsageError("--val-split must be in (0, 1): the search needs it");
-  if (s.strategy == "halving" && s.min_epochs > s.epochs) throw UsageError("--min-epochs must not exceed --epochs");
-  const int threads = s.threads > 0 ? s.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  try {
+    check(s.fixed);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(e.what());
+  }
+  if (s.fixed.val_split <= 0) throw UsageError("--val-split must be in (0, 1): the search needs it");
+  if (s.strategy == "halving" && s.min_epochs > s.fixed.epochs) {
+    throw UsageError("--min-epochs must not exceed --epochs");
+  }
+  if (s.fixed.iterations > 0) throw UsageError("a search counts its trials' length in --epochs, not --iterations");
+  const int threads = thread_count(s.fixed);
   s.workers = std::max(1, std::min(s.workers, threads));
-  set_num_threads(threads);
+  const ThreadScope scope(threads);
 
   const TrainTest data = load_mnist(s.data.empty() ? default_mnist_folder() : s.data);
-  Rng rng(s.seed);
-  const int64_t size = s.train_size > 0 ? std::min(s.train_size, data.train.size()) : data.train.size();
-  const TrainValidation split = split_validation(data.train.slice(0, size), s.val_split, rng);
-  std::fprintf(stderr, "data: %s; searching on %lld train / %lld validation images\n", data.description.c_str(),
-               static_cast<long long>(split.train.size()), static_cast<long long>(split.validation.size()));
+  {
+    // What every trial trains and validates on (train() makes the same split from the config).
+    TrainConfig probe = s.fixed;
+    probe.epochs = 1;
+    const Training run(probe, data.train);
+    std::fprintf(stderr, "data: %s; searching on %lld train / %lld validation images\n", data.description.c_str(),
+                 static_cast<long long>(run.train_data().size()), static_cast<long long>(run.validation_data().size()));
+  }
 
   std::unique_ptr<SearchStrategy> strategy = make_strategy(s, space);
   make_folders(s.out);
   SearchOptions options;
   options.workers = s.workers;
   options.threads_per_worker = std::max(1, threads / s.workers);
+  const int trial_threads = options.threads_per_worker;
   options.minutes = s.minutes;
   options.target = s.target;
   options.results_path = s.out + "/trials.jsonl";
@@ -250,9 +247,7 @@ int run_search_command(SearchSettings s) {
   const SearchResult result = run_search(
       *strategy, space,
       [&](int index, const TrialPlan& plan) {
-        const TrainingSettings settings = with_point(s.fixed, space, plan.point);
-        const int origin = plan.origin >= 0 ? plan.origin : index;
-        return run_training_trial(settings, split.train, split.validation, plan.epochs, trial_seed(~s.seed, origin));
+        return run_training_trial(trial_config(s.fixed, space, plan, index, trial_threads), data.train);
       },
       options);
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -279,19 +274,17 @@ int run_search_command(SearchSettings s) {
   std::printf("next round (top %d): --space \"%s\"\n", count, narrowed.str().c_str());
 
   // The test set, once: the best configuration retrained with its own seed, which
-  // reproduces the trial's model exactly.
+  // reproduces the trial's model exactly, as does the printed nnlab train command.
   const TrialRecord best = ranked(final_trials).front();
   if (std::isfinite(best.score)) {
-    set_num_threads(threads);
-    History history;
-    const int origin = best.plan.origin >= 0 ? best.plan.origin : best.index;
-    Sequential<float> model =
-        train_configuration(with_point(s.fixed, space, best.plan.point), split.train, split.validation,
-                            best.plan.epochs, trial_seed(~s.seed, origin), history);
+    const TrainConfig config = trial_config(s.fixed, space, best.plan, best.index, trial_threads);
+    TrainResult result = train(config, data.train);
     SoftmaxCrossEntropy<float> loss;
-    const Metrics test = evaluate(model, loss, data.test);
+    const Metrics test = evaluate(result.model, loss, data.test);
     std::printf("test accuracy of Best-1 (trial %d, retrained: val acc %.3f): %.4f on %lld images\n", best.index,
-                history.epochs.back().val_accuracy, test.accuracy, static_cast<long long>(data.test.size()));
+                result.history.epochs.back().val_accuracy, test.accuracy, static_cast<long long>(data.test.size()));
+    std::printf("the same run: %s%s\n", train_command(config).c_str(),
+                s.data.empty() ? "" : (" --data " + s.data).c_str());
   }
   std::printf(
       "wrote %s/trials.jsonl, trials.csv, trials.json, search_curves.svg, search_scatter.svg, "
@@ -319,31 +312,7 @@ Run add_search(CLI::App& app) {
   app.add_option("--minutes", s->minutes, "Start no new trial after this many minutes (0: no limit)");
   app.add_option("--target", s->target, "Start no new trial once one reaches this validation accuracy");
   app.add_option("--workers", s->workers, "Trials trained at once")->check(positive_integer())->capture_default_str();
-  app.add_option("--threads", s->threads, "Threads in all, shared by the workers (default: all cores)")
-      ->check(positive_integer());
-  app.add_option("--hidden", s->fixed.hidden, "Hidden layer sizes")
-      ->delimiter(',')
-      ->check(positive_integer())
-      ->capture_default_str();
-  app.add_option("--activation", s->fixed.activation, "Hidden activation")->capture_default_str();
-  app.add_option("--init", s->fixed.init, "Weight initialiser")->capture_default_str();
-  app.add_option("--optimizer", s->fixed.optimizer, "Optimizer when not searched")->capture_default_str();
-  app.add_option("--lr", s->fixed.lr, "Learning rate when not searched")->capture_default_str();
-  app.add_option("--weight-decay", s->fixed.weight_decay, "L2 weight decay when not searched")->capture_default_str();
-  app.add_option("--momentum", s->fixed.momentum, "Momentum when not searched")->capture_default_str();
-  app.add_option("--dropout", s->fixed.dropout, "Dropout after each hidden activation when not searched")
-      ->capture_default_str();
-  app.add_option("--batch-size", s->fixed.batch_size, "Mini-batch size when not searched")
-      ->check(positive_integer())
-      ->capture_default_str();
-  app.add_option("--epochs", s->epochs, "Epochs per trial (halving: of its last rung)")
-      ->check(positive_integer())
-      ->capture_default_str();
-  app.add_option("--train-size", s->train_size, "Use the first N training images (0: all), split with the seed")
-      ->capture_default_str();
-  app.add_option("--val-split", s->val_split, "Share of those held out for validation")->capture_default_str();
-  app.add_option("--seed", s->seed, "Seed: trial i's settings and training depend on (seed, i) only")
-      ->capture_default_str();
+  add_train_config_flags(app, s->fixed);
   app.add_option("--grid-points", s->grid_points, "grid: values per range")->capture_default_str();
   app.add_option("--initial-trials", s->initial_trials, "bayes: random trials before the model takes over")
       ->capture_default_str();

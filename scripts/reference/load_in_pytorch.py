@@ -37,6 +37,14 @@ class GlobalAvgPool(nn.Module):
         return x.mean((2, 3))
 
 
+class Linear(nn.Linear):
+    """nnlab's linear: on image input (N×C×H×W) it reads each sample as one vector, as x.flatten(1), so a
+    convolutional network needs no flatten layer before it; the parameters are nn.Linear's (weight, bias)."""
+
+    def forward(self, x):
+        return super().forward(x.flatten(1))
+
+
 def split_top(spec):
     parts, depth, cur = [], 0, ""
     for c in spec:
@@ -71,14 +79,15 @@ def build(spec, shape):
                              if (shape[1] - 1) // s + 1 == out[1] and (shape[2] - 1) // s + 1 == out[2])
                     shortcut = nn.Conv2d(shape[0], out[0], 1, stride=s)
                 else:
-                    shortcut = nn.Linear(shape[0], out[0])
+                    shortcut = (Linear if len(shape) > 1 else nn.Linear)(int(np.prod(shape)), out[0])
             layers.append(Residual(body, shortcut))
             shape = out
             continue
         name, pos, kw = options(token)
         bias = kw.get("bias", "true") not in ("false", "0")
         if name == "linear":
-            layers.append(nn.Linear(int(np.prod(shape)), int(pos[0]), bias=bias))
+            cls = Linear if len(shape) > 1 else nn.Linear
+            layers.append(cls(int(np.prod(shape)), int(pos[0]), bias=bias))
             shape = [int(pos[0])]
         elif name == "conv":
             sizes = [int(v) for v in pos[0].split("x")]

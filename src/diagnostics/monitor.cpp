@@ -15,7 +15,12 @@ Monitor::Monitor(const MonitorOptions& options) : options_(options), health_(opt
 }
 
 void Monitor::on_train_begin(TrainState& state) {
-  Sequential<float>& model = state.model;
+  // It watches the layers of a Sequential model through its hooks (a Residual block is one layer).
+  auto* sequential = dynamic_cast<Sequential<float>*>(&state.model);
+  if (sequential == nullptr) {
+    throw std::invalid_argument("the monitor watches a Sequential model's layers; got a " + state.model.type());
+  }
+  Sequential<float>& model = *sequential;
   layers_.clear();
   for (size_t i = 0; i < model.size(); ++i) {
     layers_.push_back({model[i].type(), model[i].spec(), !model[i].parameters().empty()});

@@ -3,10 +3,12 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "nnlab/kernels/threads.h"
 #include "nnlab/layers/conv2d.h"
 #include "nnlab/losses/softmax_cross_entropy.h"
 #include "nnlab/model/model_spec.h"
 #include "nnlab/optim/factory.h"
+#include "nnlab/train/train.h"
 
 namespace nnlab {
 
@@ -59,29 +61,26 @@ FilterStudy learn_filters(const TrainTest& data, const FilterSettings& settings)
     throw std::invalid_argument("epochs must be at least 1, got " + std::to_string(settings.epochs));
   FilterStudy study;
   study.spec = preset_spec("simple-cnn");
-  Dataset subset;
-  const Dataset* train = &data.train;
-  if (settings.train_size > 0 && settings.train_size < data.train.size()) {
-    subset = data.train.slice(0, settings.train_size);
-    train = &subset;
-  }
-  Rng rng(settings.seed);
-  Sequential<float> model = build_model<float>(study.spec, train->sample_shape());
-  model.initialize(Initializer::normal(settings.init_std), rng);
-  Conv2d<float>& conv = first_convolution(model);
+  TrainConfig config;
+  config.model = study.spec;
+  config.init = Initializer::normal(settings.init_std).str();
+  config.optimizer.name = "adam";
+  config.optimizer.lr = settings.lr;
+  config.schedule = "constant";
+  config.augment = "none";
+  config.epochs = settings.epochs;
+  config.batch_size = settings.batch_size;
+  config.train_size = settings.train_size;
+  config.val_split = 0;
+  config.seed = settings.seed;
+  config.threads = num_threads();
+  Training training(config, data.train);
+  Conv2d<float>& conv = first_convolution(training.model());
   study.before = conv.weight();
-
-  OptimizerOptions adam;
-  adam.name = "adam";
-  adam.lr = settings.lr;
-  auto optimizer = make_optimizer<float>(adam, model.parameters());
-  SoftmaxCrossEntropy<float> loss;
-  Trainer trainer(model, loss, *optimizer);
-  const History history =
-      trainer.fit(*train, nullptr, {.epochs = settings.epochs, .batch_size = settings.batch_size}, rng);
+  const History history = training.fit();
   study.seconds = history.epochs.empty() ? 0 : history.epochs.back().seconds;
   study.after = conv.weight();
-  study.test = evaluate(model, loss, data.test);
+  study.test = evaluate(training.model(), training.loss(), data.test);
 
   study.roughness_before = roughness_per_filter(study.before);
   study.roughness_after = roughness_per_filter(study.after);

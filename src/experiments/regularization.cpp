@@ -6,9 +6,10 @@
 #include <cstdio>
 #include <stdexcept>
 
+#include "nnlab/kernels/threads.h"
 #include "nnlab/losses/softmax_cross_entropy.h"
 #include "nnlab/model/model_spec.h"
-#include "nnlab/train/early_stopping.h"
+#include "nnlab/train/train.h"
 
 namespace nnlab {
 
@@ -24,6 +25,25 @@ Dataset first(const Dataset& data, int64_t count) {
                                 std::to_string(data.size()));
   }
   return data.slice(0, count);
+}
+
+// A run of the experiments: plain (constant-rate) training on images without augmentation or
+// validation split, the weights from Rng(seed), the batches from their own generator.
+TrainConfig experiment_config(const std::string& spec, const Initializer& init, const OptimizerOptions& optimizer,
+                              int epochs, int64_t batch_size, uint64_t seed) {
+  TrainConfig c;
+  c.model = spec;
+  c.init = init.str();
+  c.optimizer = optimizer;
+  c.schedule = "constant";
+  c.augment = "none";
+  c.epochs = epochs;
+  c.batch_size = batch_size;
+  c.val_split = 0;
+  c.seed = seed;
+  c.shuffle_seed = batch_seed(seed);
+  c.threads = num_threads();
+  return c;
 }
 
 double seconds_since(std::chrono::steady_clock::time_point start) {
@@ -56,7 +76,7 @@ std::vector<double> log_spaced(double from, double to, int count) {
 }
 
 void EpochEvaluator::on_epoch_end(TrainState& state, const EpochRecord& /*record*/) {
-  for (size_t d = 0; d < data_.size(); ++d) metrics_[d].push_back(evaluate(state.model, loss_, *data_[d]));
+  for (size_t d = 0; d < data_.size(); ++d) metrics_[d].push_back(evaluate_in_place(state.model, loss_, *data_[d]));
 }
 
 std::vector<double> EpochEvaluator::accuracy(size_t data_index) const {
@@ -84,25 +104,21 @@ std::vector<BatchNormCurves> batchnorm_comparison(const Dataset& train, const Ba
     c.weight_std = std;
     for (bool batchnorm : {false, true}) {
       // BatchNorm draws nothing at initialisation, so both networks get the same Linear weights.
-      Rng weights(settings.seed);
       std::string normalization;
       if (batchnorm) {
         char token[48];
         std::snprintf(token, sizeof token, "batchnorm:eps=%g", settings.eps);
         normalization = settings.eps == 1e-5 ? "batchnorm" : token;
       }
-      Sequential<float> model =
-          build_model<float>(deep_mlp_spec(settings.hidden_layers, settings.units, train.num_classes, normalization),
-                             train.sample_shape());
-      model.initialize(Initializer::normal(std), weights);
+      const TrainConfig config =
+          experiment_config(deep_mlp_spec(settings.hidden_layers, settings.units, train.num_classes, normalization),
+                            Initializer::normal(std), OptimizerOptions{"sgd", settings.lr, WeightDecay::none()},
+                            settings.epochs, settings.batch_size, settings.seed);
       SoftmaxCrossEntropy<float> loss;
-      auto sgd = make_optimizer<float>(OptimizerOptions{"sgd", settings.lr, WeightDecay::none()}, model.parameters());
-      Trainer trainer(model, loss, *sgd);
       auto evaluator = std::make_shared<EpochEvaluator>(loss, std::vector<const Dataset*>{&images});
-      trainer.add_callback(evaluator);
-      Rng batches(batch_seed(settings.seed));
+      Training training(config, images, {.after = {evaluator}});
       try {
-        trainer.fit(images, nullptr, {.epochs = settings.epochs, .batch_size = settings.batch_size}, batches);
+        training.fit();
       } catch (const TrainingDiverged& e) {
         (batchnorm ? c.batchnorm_diverged_step : c.plain_diverged_step) = e.step();
       }
@@ -140,24 +156,19 @@ std::vector<OverfitOutcome> overfit_comparison(const TrainTest& data, const Over
     OverfitOutcome o;
     o.label = run.label;
     o.model = deep_mlp_spec(settings.hidden_layers, settings.units, classes, "", run.dropout);
-    Sequential<float> model = build_model<float>(o.model, images.sample_shape());
-    Rng rng(settings.seed);
-    model.initialize(Initializer::he_normal(), rng);  // seeds the Dropout layers
-    const auto params = model.parameters();
+    const OptimizerOptions options{"sgd", settings.lr, run.decay};
+    o.optimizer = describe(options);
+    const int epochs = run.epochs > 0 ? run.epochs : settings.epochs;
+    SoftmaxCrossEntropy<float> loss;
+    auto evaluator = std::make_shared<EpochEvaluator>(loss, std::vector<const Dataset*>{&images, &data.test});
+    Training training(
+        experiment_config(o.model, Initializer::he_normal(), options, epochs, settings.batch_size, settings.seed),
+        images, {.after = {evaluator}});
+    const auto params = training.model().parameters();  // its Dropout layers are seeded; the weights come from above
     for (size_t i = 0; i < params.size(); ++i) {
       std::copy(initial[i].value->begin(), initial[i].value->end(), params[i].value->begin());
     }
-    const OptimizerOptions options{"sgd", settings.lr, run.decay};
-    o.optimizer = describe(options);
-    auto sgd = make_optimizer<float>(options, params);
-    SoftmaxCrossEntropy<float> loss;
-    Trainer trainer(model, loss, *sgd);
-    auto evaluator = std::make_shared<EpochEvaluator>(loss, std::vector<const Dataset*>{&images, &data.test});
-    trainer.add_callback(evaluator);
-    Rng batches(batch_seed(settings.seed));
-    const int epochs = run.epochs > 0 ? run.epochs : settings.epochs;
-    const History history =
-        trainer.fit(images, nullptr, {.epochs = epochs, .batch_size = settings.batch_size}, batches);
+    const History history = training.fit();
     o.train_accuracy = evaluator->accuracy(0);
     o.test_accuracy = evaluator->accuracy(1);
     for (const auto& e : history.epochs) o.train_loss.push_back(e.train_loss);
@@ -186,24 +197,25 @@ EarlyStoppingDemo early_stopping_demo(const TrainTest& data, const EarlyStopping
   // every epoch for the chart, and with it. Nothing random differs, so the second is the
   // first cut short, and its restored model is the first run's model at the best epoch.
   for (bool early : {false, true}) {
-    Rng weights(settings.seed + 1);
-    Sequential<float> model = build_model<float>(demo.model, data.train.sample_shape());
-    model.initialize(Initializer::he_normal(), weights);
-    auto optimizer = make_optimizer<float>(settings.optimizer, model.parameters());
-    SoftmaxCrossEntropy<float> loss;
-    Trainer trainer(model, loss, *optimizer);
-    auto evaluator = std::make_shared<EpochEvaluator>(loss, std::vector<const Dataset*>{&data.test});
+    TrainConfig config = experiment_config(demo.model, Initializer::he_normal(), settings.optimizer,
+                                           settings.max_epochs, settings.batch_size, settings.seed + 1);
+    config.shuffle_seed = batch_seed(settings.seed);
+    config.train_size = settings.train_size;
+    config.val_split = settings.validation_share;
+    config.split_seed = settings.seed;
     if (early) {
-      trainer.add_callback(std::make_shared<EarlyStopping>(
-          EarlyStoppingOptions{.monitor = "val_loss", .patience = settings.patience, .min_delta = settings.min_delta}));
-    } else {
-      trainer.add_callback(evaluator);
+      config.early_stopping = settings.patience;
+      config.early_stopping_metric = "val_loss";
+      config.min_delta = settings.min_delta;
     }
-    Rng batches(batch_seed(settings.seed));
-    History history = trainer.fit(split.train, &split.validation, fit, batches);
+    SoftmaxCrossEntropy<float> loss;
+    auto evaluator = std::make_shared<EpochEvaluator>(loss, std::vector<const Dataset*>{&data.test});
+    Training training(config, data.train, early ? TrainCallbacks{} : TrainCallbacks{.after = {evaluator}});
+    History history = training.fit();
+    Sequential<float>& model = training.model();
     if (early) {
       demo.stopped = std::move(history);
-      demo.restored_validation = evaluate(model, loss, split.validation);
+      demo.restored_validation = evaluate(model, loss, training.validation_data());
       demo.restored_test = evaluate(model, loss, data.test);
     } else {
       demo.epochs = history.epochs;

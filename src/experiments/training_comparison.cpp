@@ -2,9 +2,9 @@
 
 #include <algorithm>
 
+#include "nnlab/kernels/threads.h"
 #include "nnlab/losses/softmax_cross_entropy.h"
-#include "nnlab/model/model_spec.h"
-#include "nnlab/train/trainer.h"
+#include "nnlab/train/train.h"
 
 namespace nnlab {
 
@@ -12,21 +12,29 @@ std::vector<TrainingOutcome> compare_training(const TrainTest& data, const Compa
                                               const std::vector<TrainingRun>& runs) {
   std::vector<TrainingOutcome> outcomes;
   for (const TrainingRun& run : runs) {
-    Rng rng(settings.seed);  // the same initial weights (for the same initialiser) and batches for every run
-    Sequential<float> model = build_model<float>(settings.model, data.train.sample_shape());
-    model.initialize(run.init, rng);
-    auto optimizer = make_optimizer<float>(run.optimizer, model.parameters());
-    SoftmaxCrossEntropy<float> loss;
-    Trainer trainer(model, loss, *optimizer);
+    // The same seed for every run: the same initial weights (for the same initialiser) and batches.
+    TrainConfig config;
+    config.model = settings.model;
+    config.init = run.init.str();
+    config.optimizer = run.optimizer;
+    config.schedule = "constant";
+    config.augment = "none";
+    config.iterations = settings.iterations;
+    config.batch_size = settings.batch_size;
+    config.val_split = 0;
+    config.seed = settings.seed;
+    config.threads = num_threads();
+    Training training(config, data.train);
     TrainingOutcome outcome{run.label, describe(run.optimizer), run.init.str(), {}, 0, 0, 0, {}};
     try {
-      const History history =
-          trainer.fit(data.train, nullptr, {.iterations = settings.iterations, .batch_size = settings.batch_size}, rng);
+      const History history = training.fit();
       outcome.step_loss = history.step_loss;
       outcome.seconds = history.epochs.empty() ? 0 : history.epochs.back().seconds;
     } catch (const TrainingDiverged& e) {
       outcome.failure = e.what();
     }
+    SoftmaxCrossEntropy<float>& loss = training.loss();
+    Sequential<float>& model = training.model();
     const size_t n = outcome.step_loss.size();
     const size_t tail = std::min<size_t>(100, n);
     double sum = 0;
@@ -50,7 +58,7 @@ TrainingRun run(const std::string& label, const std::string& name, double lr, In
 
 std::vector<TrainingRun> textbook_optimizer_runs() {
   const Initializer he = Initializer::he_normal();
-  return {run("SGD", "sgd", 0.01, he),         run("Momentum", "momentum", 0.01, he),
+  return {run("SGD", "sgd", 0.01, he),           run("Momentum", "momentum", 0.01, he),
           run("Nesterov", "nesterov", 0.01, he), run("AdaGrad", "adagrad", 0.01, he),
           run("RMSProp", "rmsprop", 0.01, he),   run("Adam", "adam", 0.001, he)};
 }

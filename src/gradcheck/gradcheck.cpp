@@ -158,6 +158,7 @@ GradientCheckReport check_layer_gradients(Layer<double>& layer, const Tensor<dou
     return sum;
   };
   objective();
+  layer.zero_grad();
   const Tensor<double> input_grad = layer.backward(weights);
   std::vector<Tensor<double>> param_grads;
   for (const auto& p : layer.parameters()) param_grads.push_back(*p.grad);
@@ -197,6 +198,7 @@ GradientCheckReport check_model_gradients(Sequential<double>& model, Loss<double
   };
   model.forward(input);  // checks the input's shape
   forward_from(0);
+  model.zero_grad();
   const Tensor<double> input_grad = model.backward(loss.backward());
   std::vector<Tensor<double>> param_grads;
   for (const auto& p : model.parameters()) param_grads.push_back(*p.grad);

@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "nnlab/io/finite_check.h"
 #include "nnlab/io/safetensors.h"
 #include "nnlab/model/model_spec.h"
 
@@ -50,7 +51,8 @@ const std::string& required(const std::map<std::string, std::string>& metadata, 
 
 // values: how many floating-point values the file's tensors hold. The model may not need more:
 // a spec that asks for more is refused before its layers allocate anything.
-Sequential<float> rebuild(const std::map<std::string, std::string>& metadata, const std::string& path, int64_t values) {
+Sequential<float> rebuild(const std::map<std::string, std::string>& metadata, const std::string& path, int64_t values,
+                          const ModuleRegistry<float>* registry) {
   // nnlab.model is checked first: a safetensors file from elsewhere lacks all
   // three keys, and "no nnlab.model" says best what is wrong with it.
   const std::string& spec = required(metadata, kModelKey, path);
@@ -75,7 +77,8 @@ Sequential<float> rebuild(const std::map<std::string, std::string>& metadata, co
       limits.max_values = values + kRoom;
       limits.reason = "the file's tensors hold " + std::to_string(values) + " values in all";
     }
-    return build_model<float>(spec, input_sample, limits);
+    return registry != nullptr ? build_model<float>(spec, input_sample, *registry, limits)
+                               : build_model<float>(spec, input_sample, limits);
   } catch (const std::invalid_argument& e) {
     throw std::runtime_error(path + ": bad nnlab.model '" + spec + "': " + e.what());
   }
@@ -108,13 +111,14 @@ void save_model(Sequential<float>& model, const std::string& path,
   write_safetensors(path, contents);
 }
 
-LoadedModel load_model(const std::string& path) {
+namespace {
+LoadedModel load(const std::string& path, const ModuleRegistry<float>* registry) {
   SafetensorsContents contents = read_safetensors(path);
   int64_t values = 0;
   for (const auto& [name, tensor] : contents.tensors) {
     if (!tensor.is_integer()) values += static_cast<int64_t>(tensor.data.size());
   }
-  Sequential<float> model = rebuild(contents.metadata, path, values);
+  Sequential<float> model = rebuild(contents.metadata, path, values, registry);
   LoadedModel loaded{std::move(model), std::move(contents.metadata)};
 
   const std::map<std::string, std::string> older = older_names(loaded.model);
@@ -155,8 +159,14 @@ LoadedModel load_model(const std::string& path) {
     throw std::runtime_error(path + ": tensor " + contents.tensors.begin()->first + " is not part of the model " +
                              loaded.metadata.at(kModelKey));
   }
+  check_finite_tensors(loaded.model, path);
   loaded.model.eval();
   return loaded;
 }
+}  // namespace
+
+LoadedModel load_model(const std::string& path) { return load(path, nullptr); }
+
+LoadedModel load_model(const std::string& path, const ModuleRegistry<float>& registry) { return load(path, &registry); }
 
 }  // namespace nnlab

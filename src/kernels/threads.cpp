@@ -35,6 +35,13 @@ void set_num_threads(int threads) {
 
 int num_threads() { return omp_get_max_threads(); }
 
+ThreadScope::ThreadScope(int threads) : saved_(omp_get_max_threads()) {
+  if (threads < 1) throw std::invalid_argument("thread count must be at least 1, got " + std::to_string(threads));
+  omp_set_num_threads(threads);
+}
+
+ThreadScope::~ThreadScope() { omp_set_num_threads(saved_); }
+
 bool cores_busy() {
   const int64_t until = serial_until_ns.load(std::memory_order_relaxed);
   return until != 0 && detail::now_ns() < until;

@@ -192,9 +192,10 @@ const Tensor<T>& BatchNorm<T>::backward(const Tensor<T>& dy) {
   sum_per_channel(g, g, n, channels, spatial_, sum_dy, [](T grad, T, int64_t) { return double(grad); });
   sum_per_channel(g, x_hat, n, channels, spatial_, sum_dy_x_hat,
                   [](T grad, T normalized, int64_t) { return double(grad) * double(normalized); });
+  const bool add = this->begin_gradient_sum();
   for (int64_t c = 0; c < channels; ++c) {
-    beta_grad_[c] = static_cast<T>(sum_dy[c]);
-    gamma_grad_[c] = static_cast<T>(sum_dy_x_hat[c]);
+    beta_grad_[c] = static_cast<T>(sum_dy[c]) + (add ? beta_grad_[c] : T(0));
+    gamma_grad_[c] = static_cast<T>(sum_dy_x_hat[c]) + (add ? gamma_grad_[c] : T(0));
   }
   if (!this->needs_input_grad()) return input_grad_;
 

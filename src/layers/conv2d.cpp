@@ -156,8 +156,16 @@ const Tensor<T>& Conv2d<T>::backward(const Tensor<T>& dy) {
       }
     }
   });
-  std::copy(chunk_grads_.row(0), chunk_grads_.row(0) + weight_size, weight_grad_.data());
-  std::copy(chunk_grads_.row(0) + weight_size, chunk_grads_.row(0) + weight_size + bias_size, bias_grad_.data());
+  // This batch's sums, added to the gradients (or written, the first time after zero_grad).
+  const bool add = this->begin_gradient_sum();
+  if (add) {
+    const T* partial = chunk_grads_.row(0);
+    for (int64_t j = 0; j < weight_size; ++j) weight_grad_[j] += partial[j];
+    for (int64_t j = 0; j < bias_size; ++j) bias_grad_[j] += partial[weight_size + j];
+  } else {
+    std::copy(chunk_grads_.row(0), chunk_grads_.row(0) + weight_size, weight_grad_.data());
+    std::copy(chunk_grads_.row(0) + weight_size, chunk_grads_.row(0) + weight_size + bias_size, bias_grad_.data());
+  }
   for (int64_t chunk = 1; chunk < kGradientChunks; ++chunk) {
     const T* partial = chunk_grads_.row(chunk);
     for (int64_t j = 0; j < weight_size; ++j) weight_grad_[j] += partial[j];

@@ -122,8 +122,10 @@ const Tensor<T>& LayerNorm<T>::backward(const Tensor<T>& dy) {
   const T* gamma = gamma_.data();
 
   // Parameter gradients: sums over the samples, one row at a time so the inner loop runs along memory.
-  gamma_grad_.fill(T(0));
-  beta_grad_.fill(T(0));
+  if (!this->begin_gradient_sum()) {
+    gamma_grad_.fill(T(0));
+    beta_grad_.fill(T(0));
+  }
   T* dgamma = gamma_grad_.data();
   T* dbeta = beta_grad_.data();
   for (int64_t r = 0; r < n; ++r) {

@@ -64,15 +64,23 @@ const Tensor<T>& Linear<T>::backward(const Tensor<T>& dy) {
     throw std::invalid_argument("Linear backward expects gradient [" + std::to_string(n) + ", " +
                                 std::to_string(out_features_) + "], got " + dy.shape().str());
   }
-  // dW = dyᵀ·x : (out×N)·(N×in)
+  // dW += dyᵀ·x : (out×N)·(N×in)
+  const bool add = this->begin_gradient_sum();
   if (input_is_sparse_) {
-    sparse_input_.weight_grad(dy.data(), out_features_, weight_grad_.data());
+    if (add) {
+      // The sparse kernel writes its result: into scratch, then added (sized once).
+      if (weight_grad_scratch_.shape() != weight_grad_.shape()) weight_grad_scratch_.resize(weight_grad_.shape());
+      sparse_input_.weight_grad(dy.data(), out_features_, weight_grad_scratch_.data());
+      for (int64_t j = 0; j < weight_grad_.size(); ++j) weight_grad_[j] += weight_grad_scratch_[j];
+    } else {
+      sparse_input_.weight_grad(dy.data(), out_features_, weight_grad_.data());
+    }
   } else {
-    gemm(Transpose::kYes, Transpose::kNo, out_features_, in_features_, n, T(1), dy.data(), x.data(), T(0),
+    gemm(Transpose::kYes, Transpose::kNo, out_features_, in_features_, n, T(1), dy.data(), x.data(), T(add ? 1 : 0),
          weight_grad_.data());
   }
   if (has_bias_) {
-    bias_grad_.fill(T(0));
+    if (!add) bias_grad_.fill(T(0));
     T* db = bias_grad_.data();
     for (int64_t r = 0; r < n; ++r) {
       const T* g = dy.row(r);

@@ -7,333 +7,55 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "nnlab/layers/avg_pool2d.h"
-#include "nnlab/layers/batchnorm.h"
-#include "nnlab/layers/conv2d.h"
-#include "nnlab/layers/dropout.h"
-#include "nnlab/layers/flatten.h"
-#include "nnlab/layers/global_avg_pool.h"
-#include "nnlab/layers/identity.h"
-#include "nnlab/layers/layernorm.h"
-#include "nnlab/layers/linear.h"
-#include "nnlab/layers/max_pool2d.h"
-#include "nnlab/layers/relu.h"
-#include "nnlab/layers/sigmoid.h"
-#include "nnlab/layers/softmax.h"
-#include "nnlab/layers/step.h"
-#include "nnlab/layers/tanh.h"
+#include "layer_factories.h"
 #include "nnlab/model/residual.h"
 #include "nnlab/tensor/checked_size.h"
 
 namespace nnlab {
 
-namespace {
-
-std::vector<std::string> split(const std::string& text, char separator) {
-  std::vector<std::string> parts;
-  std::string part;
-  std::istringstream in(text);
-  while (std::getline(in, part, separator)) parts.push_back(part);
-  if (!text.empty() && text.back() == separator) parts.emplace_back();
-  return parts;
-}
-
-// Splits a spec at the commas outside parentheses: "res(a,b),relu" → "res(a,b)", "relu".
-// Throws std::invalid_argument for unbalanced parentheses.
-std::vector<std::string> split_top_level(const std::string& spec) {
-  std::vector<std::string> parts(1);
-  int depth = 0;
-  for (char c : spec) {
-    if (c == '(') ++depth;
-    if (c == ')' && --depth < 0) throw std::invalid_argument("model spec '" + spec + "': ')' without '('");
-    if (c == ',' && depth == 0) {
-      parts.emplace_back();
-    } else {
-      parts.back() += c;
-    }
-  }
-  if (depth != 0) throw std::invalid_argument("model spec '" + spec + "': '(' without ')'");
-  return parts;
-}
-
-// The arguments of one layer token: positional values and key=value options.
-struct LayerArgs {
-  std::string token;
-  std::vector<std::string> positional;
-  std::map<std::string, std::string> options;
-
-  [[noreturn]] void fail(const std::string& why) const {
-    throw std::invalid_argument("bad layer '" + token + "': " + why);
-  }
-  int64_t positive(size_t index, const std::string& what) const {
-    if (index >= positional.size()) fail("missing " + what);
-    const std::string& text = positional[index];
-    size_t used = 0;
-    long long value = 0;
-    try {
-      value = std::stoll(text, &used);
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    if (used == 0 || used != text.size() || value <= 0) fail(what + " '" + text + "' is not a positive integer");
-    return value;
-  }
-  bool flag(const std::string& key, bool fallback) const {
-    const auto it = options.find(key);
-    if (it == options.end()) return fallback;
-    if (it->second == "true" || it->second == "1") return true;
-    if (it->second == "false" || it->second == "0") return false;
-    fail(key + "=" + it->second + " is not true or false");
-  }
-  void allow(size_t max_positional, std::initializer_list<const char*> keys) const {
-    if (positional.size() > max_positional) fail("too many values");
-    for (const auto& [key, value] : options) {
-      bool known = key == "init";  // every layer with weights takes a per-layer initialiser
-      for (const char* k : keys) known = known || key == k;
-      if (!known) fail("unknown option '" + key + "'");
-    }
-  }
-};
-
-LayerArgs parse_token(const std::string& token) {
-  LayerArgs args;
-  args.token = token;
-  const auto parts = split(token, ':');
-  for (size_t i = 1; i < parts.size(); ++i) {
-    const auto eq = parts[i].find('=');
-    if (parts[i].empty()) args.fail("empty argument");
-    if (eq == std::string::npos) {
-      args.positional.push_back(parts[i]);
-    } else if (parts[i].starts_with("init=")) {
-      // An initialiser may hold its own ':' (normal:0.01): it takes the rest of the token.
-      std::string value = parts[i].substr(eq + 1);
-      for (size_t j = i + 1; j < parts.size(); ++j) value += ":" + parts[j];
-      args.options["init"] = value;
-      break;
-    } else {
-      args.options[parts[i].substr(0, eq)] = parts[i].substr(eq + 1);
-    }
-  }
-  return args;
-}
-
-// The values (parameters and buffers) a model may still hold, spent by each layer
-// before it allocates: a spec from a file or the command line cannot make nnlab
-// allocate more than the limit, or more than the machine holds.
-class Budget {
- public:
-  explicit Budget(const BuildLimits& limits) : limits_(limits) {}
-
-  // Values the layer of `args` will hold, as a checked product of its sizes.
-  void spend(const LayerArgs& args, std::initializer_list<int64_t> factors, int64_t extra = 0) {
-    int64_t values = 1;
-    try {
-      for (int64_t f : factors) values = checked_mul(values, f, "its weight");
-      values = checked_add(values, extra, "its weight");
-    } catch (const std::invalid_argument& e) {
-      args.fail(e.what());
-    }
-    if (values > limits_.max_values - spent_) {
-      args.fail("it holds " + std::to_string(values) + " values, more than the " +
-                std::to_string(limits_.max_values - spent_) + " allowed" +
-                (limits_.reason.empty() ? "" : " (" + limits_.reason + ")"));
-    }
-    spent_ += values;
-  }
-
- private:
-  BuildLimits limits_;
-  int64_t spent_ = 0;
-};
-
-template <typename T>
-using Factory = std::function<LayerPtr<T>(const LayerArgs&, const Shape&, Budget&)>;
-
-template <typename T, template <typename> class L>
-Factory<T> plain() {
-  return [](const LayerArgs& args, const Shape&, Budget&) -> LayerPtr<T> {
-    args.allow(0, {});
-    return std::make_unique<L<T>>();
-  };
-}
-
-// A finite real number from the token; fails naming what it is.
-double real_number(const LayerArgs& args, const std::string& text, const std::string& what) {
-  size_t used = 0;
-  double value = 0;
-  try {
-    value = std::stod(text, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (used == 0 || used != text.size() || !std::isfinite(value)) {
-    args.fail(what + " '" + text + "' is not a number");
-  }
-  return value;
-}
-
-double real_option(const LayerArgs& args, const std::string& key, double fallback) {
-  const auto it = args.options.find(key);
-  return it == args.options.end() ? fallback : real_number(args, it->second, key);
-}
-
-// Runs a layer's constructor, whose range checks then name the token too.
-template <typename T, typename Make>
-LayerPtr<T> checked(const LayerArgs& args, Make make) {
-  try {
-    return make();
-  } catch (const std::invalid_argument& e) {
-    args.fail(e.what());
-  }
-}
-
-// Normalisation layers start at γ = 1, β = 0 whatever the initialiser, so init= would be silently ignored.
-void reject_init(const LayerArgs& args, const std::string& layer) {
-  if (args.options.count("init")) args.fail(layer + " takes no init: its weight (γ) and bias (β) start at 1 and 0");
-}
-
-// batchnorm[:eps=E][:momentum=M]: over F features for a sample of shape F, per channel for C×H×W.
-template <typename T>
-LayerPtr<T> make_batchnorm(const LayerArgs& args, const Shape& in, Budget& budget) {
-  args.allow(0, {"eps", "momentum"});
-  reject_init(args, "BatchNorm");
-  if (in.rank() == 0) args.fail("needs samples of F features or C×H×W");
-  budget.spend(args, {4, in[0]});  // γ, β, running mean and variance
-  const double eps = real_option(args, "eps", 1e-5);
-  const double momentum = real_option(args, "momentum", 0.1);
-  return checked<T>(args, [&] { return std::make_unique<BatchNorm<T>>(in[0], eps, momentum); });
-}
-
-// layernorm[:eps=E]: over all the elements of each sample.
-template <typename T>
-LayerPtr<T> make_layernorm(const LayerArgs& args, const Shape& in, Budget& budget) {
-  args.allow(0, {"eps"});
-  reject_init(args, "LayerNorm");
-  budget.spend(args, {2, in.numel()});  // γ and β
-  const double eps = real_option(args, "eps", 1e-5);
-  return checked<T>(args, [&] { return std::make_unique<LayerNorm<T>>(in, eps); });
-}
-
-// dropout:P
-template <typename T>
-LayerPtr<T> make_dropout(const LayerArgs& args, const Shape&, Budget&) {
-  args.allow(1, {});
-  if (args.positional.empty()) args.fail("missing drop probability");
-  const double p = real_number(args, args.positional[0], "drop probability");
-  return checked<T>(args, [&] { return std::make_unique<Dropout<T>>(p); });
-}
-
-// A whole number from the token, at least `minimum`; fails naming what it is.
-int64_t whole_number(const LayerArgs& args, const std::string& text, const std::string& what, int64_t minimum) {
-  size_t used = 0;
-  long long value = 0;
-  try {
-    value = std::stoll(text, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (used == 0 || used != text.size() || value < minimum) {
-    args.fail(what + " '" + text + "' is not " + (minimum > 0 ? "a positive integer" : "an integer >= 0"));
-  }
-  return value;
-}
-
-int64_t whole_option(const LayerArgs& args, const std::string& key, int64_t fallback, int64_t minimum) {
-  const auto it = args.options.find(key);
-  return it == args.options.end() ? fallback : whole_number(args, it->second, key, minimum);
-}
-
-// conv:OUTxKHxKW or conv:OUTxK (square kernel) [:stride=S][:pad=P][:bias=false];
-// the input channels are those of the input sample C×H×W.
-template <typename T>
-LayerPtr<T> make_conv(const LayerArgs& args, const Shape& in, Budget& budget) {
-  args.allow(1, {"stride", "pad", "bias"});
-  if (args.positional.empty()) args.fail("missing OUTxKHxKW (output channels x kernel height x kernel width)");
-  const std::vector<std::string> sizes = split(args.positional[0], 'x');
-  if (sizes.size() != 2 && sizes.size() != 3) args.fail("'" + args.positional[0] + "' is not OUTxKHxKW or OUTxK");
-  const int64_t out_channels = whole_number(args, sizes[0], "output channels", 1);
-  const int64_t kernel_h = whole_number(args, sizes[1], "kernel height", 1);
-  const int64_t kernel_w = sizes.size() == 3 ? whole_number(args, sizes[2], "kernel width", 1) : kernel_h;
-  const int64_t stride = whole_option(args, "stride", 1, 1);
-  const int64_t padding = whole_option(args, "pad", 0, 0);
-  if (in.rank() != 3) args.fail("Conv2d needs image input CxHxW, got " + in.str());
-  const bool bias = args.flag("bias", true);
-  // The geometry first: a kernel that does not fit the input is refused before its weight is allocated.
-  const ConvGeometry g{in[0], in[1], in[2], kernel_h, kernel_w, stride, padding};
-  try {
-    g.check("Conv2d");
-  } catch (const std::invalid_argument& e) {
-    args.fail(e.what());
-  }
-  if (!g.fits()) {
-    args.fail("Conv2d input " + in.str() + " is smaller than its kernel " + std::to_string(kernel_h) + "x" +
-              std::to_string(kernel_w) + " (padding " + std::to_string(padding) + ")");
-  }
-  budget.spend(args, {out_channels, in[0], kernel_h, kernel_w}, bias ? out_channels : 0);
-  return std::make_unique<Conv2d<T>>(in[0], out_channels, kernel_h, kernel_w, stride, padding, bias);
-}
-
-// maxpool:K and avgpool:K [:stride=S][:pad=P]; the stride defaults to K (windows side by side).
-template <typename T, template <typename> class Pool>
-Factory<T> pool() {
-  return [](const LayerArgs& args, const Shape&, Budget&) -> LayerPtr<T> {
-    args.allow(1, {"stride", "pad"});
-    const int64_t kernel = args.positive(0, "kernel size");
-    const int64_t stride = whole_option(args, "stride", kernel, 1);
-    const int64_t padding = whole_option(args, "pad", 0, 0);
-    try {
-      return std::make_unique<Pool<T>>(kernel, stride, padding);
-    } catch (const std::invalid_argument& e) {
-      args.fail(e.what());
-    }
-  };
-}
-
-template <typename T>
-const std::map<std::string, Factory<T>>& factories() {
-  static const std::map<std::string, Factory<T>> table = {
-      {"linear",
-       [](const LayerArgs& args, const Shape& in, Budget& budget) -> LayerPtr<T> {
-         args.allow(1, {"bias"});
-         const int64_t outputs = args.positive(0, "output size");
-         const bool bias = args.flag("bias", true);
-         budget.spend(args, {in.numel(), outputs}, bias ? outputs : 0);
-         return std::make_unique<Linear<T>>(in.numel(), outputs, bias);
-       }},
-      {"relu", plain<T, ReLU>()},
-      {"sigmoid", plain<T, Sigmoid>()},
-      {"tanh", plain<T, Tanh>()},
-      {"identity", plain<T, Identity>()},
-      {"step", plain<T, Step>()},
-      {"softmax", plain<T, Softmax>()},
-      {"batchnorm", make_batchnorm<T>},
-      {"layernorm", make_layernorm<T>},
-      {"dropout", make_dropout<T>},
-      {"conv", make_conv<T>},
-      {"maxpool", pool<T, MaxPool2d>()},
-      {"avgpool", pool<T, AvgPool2d>()},
-      {"gap", plain<T, GlobalAvgPool>()},
-      {"flatten", plain<T, Flatten>()},
-  };
-  return table;
-}
-
-}  // namespace
+using namespace spec_parts;
 
 namespace {
+// A module of a type the caller registered, built by its own factory from the whole token.
 template <typename T>
-LayerPtr<T> make_layer(const std::string& token, const Shape& input_sample, Budget& budget) {
-  const LayerArgs args = parse_token(token);
+LayerPtr<T> make_registered(const typename ModuleRegistry<T>::Factory& factory, const std::string& token,
+                            const Shape& input_sample, Budget& budget) {
+  LayerPtr<T> module;
+  try {
+    module = factory(token, input_sample);
+  } catch (const std::invalid_argument& e) {
+    throw std::invalid_argument("bad layer '" + token + "': " + e.what());
+  }
+  if (!module) throw std::invalid_argument("bad layer '" + token + "': its registered factory gave no module");
+  // Counted once built: the factory is the caller's code, which allocates as it sees fit.
+  int64_t values = 0;
+  for (const auto& p : module->parameters()) values += p.value->size();
+  budget.spend(LayerArgs{token, {}, {}}, {values});
+  module->output_shape(input_sample);  // throws for an input it cannot take
+  return module;
+}
+
+template <typename T>
+LayerPtr<T> make_layer(const std::string& token, const Shape& input_sample, Budget& budget,
+                       const ModuleRegistry<T>* registry) {
   const std::string name = token.substr(0, token.find(':'));
   const auto& table = factories<T>();
   const auto it = table.find(name);
   if (it == table.end()) {
+    if (registry != nullptr) {
+      if (const auto* factory = registry->find(name)) return make_registered<T>(*factory, token, input_sample, budget);
+    }
     std::string known;
     for (const auto& [key, factory] : table) known += (known.empty() ? "" : ", ") + key;
+    if (registry != nullptr) {
+      for (const auto& key : registry->names()) known += ", " + key;
+    }
     const std::string presets_known = preset_names();
     throw std::invalid_argument("unknown layer '" + name + "' in '" + token + "' (known: " + known +
-                                "; whole-model presets: " + presets_known + ")");
+                                "; whole-model presets: " + presets_known +
+                                (registry == nullptr ? "; a type of your own needs a ModuleRegistry" : "") + ")");
   }
+  const LayerArgs args = parse_token(token);
   LayerPtr<T> layer = it->second(args, input_sample, budget);
   if (const auto init = args.options.find("init"); init != args.options.end()) {
     if (layer->parameters().empty()) args.fail(layer->type() + " has no weights to initialise");
@@ -364,7 +86,7 @@ void check_output_size(const std::string& token, const Shape& output_sample) {
 template <typename T>
 LayerPtr<T> make_layer(const std::string& token, const Shape& input_sample) {
   Budget budget(BuildLimits::for_memory(sizeof(T)));
-  return make_layer<T>(token, input_sample, budget);
+  return make_layer<T>(token, input_sample, budget, nullptr);
 }
 
 BuildLimits BuildLimits::for_memory(size_t element_size) {
@@ -378,12 +100,14 @@ BuildLimits BuildLimits::for_memory(size_t element_size) {
 
 namespace {
 template <typename T>
-Sequential<T> build_sequence(const std::string& spec, const Shape& input_sample, Budget& budget);
+Sequential<T> build_sequence(const std::string& spec, const Shape& input_sample, Budget& budget,
+                             const ModuleRegistry<T>* registry);
 
 // res(BODY)[:init=NAME]: a residual block around the sequence BODY, with the shortcut
 // Residual::projection gives (the identity when BODY keeps the shape).
 template <typename T>
-ModulePtr<T> make_residual(const std::string& token, const Shape& input_sample, Budget& budget) {
+ModulePtr<T> make_residual(const std::string& token, const Shape& input_sample, Budget& budget,
+                           const ModuleRegistry<T>* registry) {
   const size_t close = token.rfind(')');
   if (close == std::string::npos || close < 4) {
     throw std::invalid_argument("bad block '" + token + "': expected res(LAYER,LAYER,...)");
@@ -402,7 +126,7 @@ ModulePtr<T> make_residual(const std::string& token, const Shape& input_sample, 
     throw std::invalid_argument("bad block '" + token + "': unexpected '" + rest +
                                 "' after the body (only :init=NAME)");
   }
-  Sequential<T> body = build_sequence<T>(body_spec, input_sample, budget);
+  Sequential<T> body = build_sequence<T>(body_spec, input_sample, budget, registry);
   ModulePtr<T> shortcut;
   try {
     const Shape out = body.output_shape();
@@ -421,17 +145,18 @@ ModulePtr<T> make_residual(const std::string& token, const Shape& input_sample, 
 }
 
 template <typename T>
-Sequential<T> build_sequence(const std::string& spec, const Shape& input_sample, Budget& budget) {
+Sequential<T> build_sequence(const std::string& spec, const Shape& input_sample, Budget& budget,
+                             const ModuleRegistry<T>* registry) {
   Sequential<T> model(input_sample);
   for (const std::string& token : split_top_level(spec)) {
     if (token.empty()) throw std::invalid_argument("empty layer in model spec '" + spec + "'");
     if (token.starts_with("res(")) {
-      model.add(make_residual<T>(token, model.output_shape(), budget));
+      model.add(make_residual<T>(token, model.output_shape(), budget, registry));
     } else {
       if (token.find('(') != std::string::npos) {
         throw std::invalid_argument("bad block '" + token + "': the only block is res(...)");
       }
-      model.add(make_layer<T>(token, model.output_shape(), budget));
+      model.add(make_layer<T>(token, model.output_shape(), budget, registry));
     }
     check_output_size<T>(token, model.output_shape());
   }
@@ -439,13 +164,15 @@ Sequential<T> build_sequence(const std::string& spec, const Shape& input_sample,
 }
 }  // namespace
 
+namespace {
 template <typename T>
-Sequential<T> build_model(const std::string& spec_or_preset, const Shape& input_sample, const BuildLimits& limits) {
+Sequential<T> build(const std::string& spec_or_preset, const Shape& input_sample, const BuildLimits& limits,
+                    const ModuleRegistry<T>* registry) {
   if (spec_or_preset.empty()) throw std::invalid_argument("empty model spec");
   const std::string spec = is_preset(spec_or_preset) ? preset_spec(spec_or_preset) : spec_or_preset;
   Budget budget(limits);
   try {
-    Sequential<T> model = build_sequence<T>(spec, input_sample, budget);
+    Sequential<T> model = build_sequence<T>(spec, input_sample, budget, registry);
     model.set_needs_input_grad(false);  // the model's own input needs no gradient in training
     return model;
   } catch (const std::invalid_argument& e) {
@@ -453,9 +180,34 @@ Sequential<T> build_model(const std::string& spec_or_preset, const Shape& input_
   }
 }
 
+}  // namespace
+
+template <typename T>
+Sequential<T> build_model(const std::string& spec, const Shape& input_sample, const BuildLimits& limits) {
+  return build<T>(spec, input_sample, limits, nullptr);
+}
+
 template <typename T>
 Sequential<T> build_model(const std::string& spec, const Shape& input_sample) {
-  return build_model<T>(spec, input_sample, BuildLimits::for_memory(sizeof(T)));
+  return build<T>(spec, input_sample, BuildLimits::for_memory(sizeof(T)), nullptr);
+}
+
+template <typename T>
+Sequential<T> build_model(const std::string& spec, const Shape& input_sample, const ModuleRegistry<T>& registry,
+                          const BuildLimits& limits) {
+  return build<T>(spec, input_sample, limits, &registry);
+}
+
+template <typename T>
+Sequential<T> build_model(const std::string& spec, const Shape& input_sample, const ModuleRegistry<T>& registry) {
+  return build<T>(spec, input_sample, BuildLimits::for_memory(sizeof(T)), &registry);
+}
+
+std::vector<std::string> layer_names() {
+  std::vector<std::string> names;
+  for (const auto& [name, factory] : factories<float>()) names.push_back(name);
+  names.push_back("res");
+  return names;
 }
 
 std::string mlp_spec(const std::vector<int64_t>& hidden, const std::string& activation, int64_t outputs) {
@@ -473,6 +225,12 @@ template Sequential<float> build_model<float>(const std::string&, const Shape&);
 template Sequential<double> build_model<double>(const std::string&, const Shape&);
 template Sequential<float> build_model<float>(const std::string&, const Shape&, const BuildLimits&);
 template Sequential<double> build_model<double>(const std::string&, const Shape&, const BuildLimits&);
+template Sequential<float> build_model<float>(const std::string&, const Shape&, const ModuleRegistry<float>&);
+template Sequential<double> build_model<double>(const std::string&, const Shape&, const ModuleRegistry<double>&);
+template Sequential<float> build_model<float>(const std::string&, const Shape&, const ModuleRegistry<float>&,
+                                              const BuildLimits&);
+template Sequential<double> build_model<double>(const std::string&, const Shape&, const ModuleRegistry<double>&,
+                                                const BuildLimits&);
 template LayerPtr<float> make_layer<float>(const std::string&, const Shape&);
 template LayerPtr<double> make_layer<double>(const std::string&, const Shape&);
 

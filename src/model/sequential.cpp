@@ -162,36 +162,10 @@ void Sequential<T>::set_needs_input_grad(bool needs) {
   if (!layers_.empty()) layers_.front()->set_needs_input_grad(needs);
 }
 
-namespace {
-// The first layer (a module without children) in the tree that cannot be trained through, by its dotted path.
-template <typename T>
-Module<T>* untrainable_leaf(Module<T>& module, const std::string& path, std::string& found_path) {
-  const auto children = module.children();
-  if (children.empty()) {
-    if (module.differentiable()) return nullptr;
-    found_path = path;
-    return &module;
-  }
-  for (const auto& [name, child] : children) {
-    if (Module<T>* leaf = untrainable_leaf(*child, path.empty() ? name : path + "." + name, found_path)) return leaf;
-  }
-  return nullptr;
-}
-}  // namespace
-
 template <typename T>
 void Sequential<T>::check_trainable() const {
   if (layers_.empty()) throw std::logic_error("the model has no layers");
-  std::string path;
-  Module<T>* leaf = untrainable_leaf<T>(const_cast<Sequential<T>&>(*this), "", path);
-  if (leaf == nullptr) return;
-  // Let the layer explain why, in its own words.
-  try {
-    leaf->backward(Tensor<T>());
-  } catch (const std::exception& e) {
-    throw std::logic_error("layer " + path + " (" + leaf->type() + "): " + e.what());
-  }
-  throw std::logic_error("layer " + path + " (" + leaf->type() + ") cannot be trained");
+  Module<T>::check_trainable();
 }
 
 template <typename T>

@@ -5,11 +5,9 @@
 #include <cmath>
 #include <stdexcept>
 
-#include "nnlab/init/initializer.h"
-#include "nnlab/losses/softmax_cross_entropy.h"
-#include "nnlab/model/model_spec.h"
 #include "nnlab/optim/factory.h"
-#include "nnlab/train/trainer.h"
+#include "nnlab/search/strategy.h"
+#include "nnlab/train/train.h"
 
 namespace nnlab {
 
@@ -19,9 +17,12 @@ const std::vector<std::string>& searchable_parameters() {
   return names;
 }
 
-void check_searchable(const SearchSpace& space) {
+void check_searchable(const SearchSpace& space, const TrainConfig& fixed) {
   const auto& names = searchable_parameters();
   for (const Dimension& d : space.dimensions()) {
+    if (!fixed.model.empty() && (d.name == "hidden" || d.name == "depth" || d.name == "dropout")) {
+      throw std::invalid_argument("cannot search '" + d.name + "' of a --model spec: it shapes the --hidden network");
+    }
     if (std::find(names.begin(), names.end(), d.name) == names.end()) {
       std::string known;
       for (const auto& n : names) known += (known.empty() ? "" : ", ") + n;
@@ -57,61 +58,45 @@ void check_searchable(const SearchSpace& space) {
   }
 }
 
-TrainingSettings with_point(TrainingSettings s, const SearchSpace& space, const Point& point) {
+TrainConfig with_point(TrainConfig c, const SearchSpace& space, const Point& point) {
   for (size_t i = 0; i < space.size(); ++i) {
     const Dimension& d = space.dimensions()[i];
     const double v = point.at(i);
-    if (d.name == "lr") s.lr = v;
-    if (d.name == "weight_decay") s.weight_decay = v;
-    if (d.name == "dropout") s.dropout = v;
-    if (d.name == "momentum") s.momentum = v;
-    if (d.name == "batch_size") s.batch_size = static_cast<int64_t>(v);
-    if (d.name == "optimizer") s.optimizer = d.format(v);
-    if (d.name == "hidden") std::fill(s.hidden.begin(), s.hidden.end(), static_cast<int64_t>(v));
+    if (d.name == "lr") c.optimizer.lr = v;
+    if (d.name == "weight_decay") c.weight_decay = v;
+    if (d.name == "dropout") c.dropout = v;
+    if (d.name == "momentum") c.optimizer.momentum = v;
+    if (d.name == "batch_size") c.batch_size = static_cast<int64_t>(v);
+    if (d.name == "optimizer") c.optimizer.name = d.format(v);
+    if (d.name == "hidden") std::fill(c.hidden.begin(), c.hidden.end(), static_cast<int64_t>(v));
   }
   // Depth after width: new layers take the (possibly searched) width.
   const int depth_index = space.find("depth");
   if (depth_index >= 0) {
-    const int64_t width = s.hidden.empty() ? 100 : s.hidden.front();
-    s.hidden.assign(static_cast<size_t>(point.at(depth_index)), width);
+    const int64_t width = c.hidden.empty() ? 100 : c.hidden.front();
+    c.hidden.assign(static_cast<size_t>(point.at(depth_index)), width);
   }
-  return s;
+  return c;
 }
 
-std::string model_spec(const TrainingSettings& s, int64_t outputs) {
-  std::string spec;
-  for (int64_t width : s.hidden) {
-    spec += "linear:" + std::to_string(width) + "," + s.activation + ",";
-    if (s.dropout > 0) spec += "dropout:" + std::to_string(s.dropout) + ",";
-  }
-  return spec + "linear:" + std::to_string(outputs);
+TrainConfig trial_config(const TrainConfig& fixed, const SearchSpace& space, const TrialPlan& plan, int index,
+                         int threads) {
+  TrainConfig c = with_point(fixed, space, plan.point);
+  const int origin = plan.origin >= 0 ? plan.origin : index;
+  c.split_seed = fixed.split_seed.value_or(fixed.seed);
+  c.seed = trial_seed(~fixed.seed, origin);
+  c.epochs = plan.epochs;
+  c.iterations = 0;
+  c.threads = threads;
+  return c;
 }
 
-Sequential<float> train_configuration(const TrainingSettings& s, const Dataset& train, const Dataset& validation,
-                                      int epochs, uint64_t seed, History& history) {
-  Rng rng(seed);
-  Sequential<float> model = build_model<float>(model_spec(s, train.num_classes), train.sample_shape());
-  model.initialize(Initializer::parse(s.init), rng);
-  OptimizerOptions options;
-  options.name = s.optimizer;
-  options.lr = s.lr;
-  options.momentum = s.momentum;
-  if (s.weight_decay > 0) options.weight_decay = WeightDecay::l2(s.weight_decay);
-  auto optimizer = make_optimizer<float>(options, model.parameters());
-  SoftmaxCrossEntropy<float> loss;
-  Trainer trainer(model, loss, *optimizer);
-  history = trainer.fit(train, validation.size() > 0 ? &validation : nullptr, {epochs, 0, s.batch_size, true}, rng);
-  return model;
-}
-
-TrialRecord run_training_trial(const TrainingSettings& settings, const Dataset& train, const Dataset& validation,
-                               int epochs, uint64_t seed) {
+TrialRecord run_training_trial(const TrainConfig& config, const Dataset& data) {
   TrialRecord record;
   const auto start = std::chrono::steady_clock::now();
-  History history;
   try {
-    train_configuration(settings, train, validation, epochs, seed, history);
-    for (const EpochRecord& e : history.epochs) {
+    const TrainResult result = train(config, data);
+    for (const EpochRecord& e : result.history.epochs) {
       record.val_accuracy.push_back(e.val_accuracy);
       record.val_loss.push_back(e.val_loss);
     }

@@ -11,38 +11,7 @@
 
 namespace nnlab {
 
-int64_t count_correct(const Tensor<float>& output, const Tensor<float>& labels) {
-  int64_t correct = 0;
-  const int64_t classes = output.row_size();
-  for (int64_t r = 0; r < output.rows(); ++r) {
-    const float* row = output.row(r);
-    const auto predicted = std::max_element(row, row + classes) - row;
-    correct += predicted == static_cast<int64_t>(labels[r]);
-  }
-  return correct;
-}
-
-Metrics evaluate(Sequential<float>& model, Loss<float>& loss, const Dataset& data, int64_t batch_size) {
-  if (data.size() == 0) return {};
-  const bool was_training = model.training();
-  model.eval();
-  Rng unused(0);
-  DataLoader loader(data, batch_size, unused, /*shuffle=*/false);
-  loader.start_epoch();
-  Tensor<float> x, y;
-  double total_loss = 0;
-  int64_t correct = 0;
-  while (loader.next(x, y)) {
-    const Tensor<float>& output = model.forward(x);
-    total_loss += static_cast<double>(loss.forward(output, y)) * static_cast<double>(x.rows());
-    if (data.classification()) correct += count_correct(output, y);
-  }
-  model.set_training(was_training);
-  const auto n = static_cast<double>(data.size());
-  return {total_loss / n, data.classification() ? static_cast<double>(correct) / n : NAN};
-}
-
-Trainer::Trainer(Sequential<float>& model, Loss<float>& loss, Optimizer<float>& optimizer)
+Trainer::Trainer(Module<float>& model, Loss<float>& loss, Optimizer<float>& optimizer)
     : model_(model), loss_(loss), optimizer_(optimizer) {}
 
 namespace {
@@ -161,6 +130,9 @@ History Trainer::fit(const Dataset& train, const Dataset* validation, const FitO
   if (train.size() == 0) throw std::invalid_argument("no training data");
   if (options.batch_size < 1) throw std::invalid_argument("batch size must be at least 1");
   if (options.iterations <= 0 && options.epochs < 1) throw std::invalid_argument("epochs must be at least 1");
+  if (options.accumulate_steps < 1) {
+    throw std::invalid_argument("accumulate_steps must be at least 1, got " + std::to_string(options.accumulate_steps));
+  }
   model_.check_trainable();
   Augmentation augment = options.augment;
   if (augment.enabled() && train.sample_shape().rank() != 3) {
@@ -181,7 +153,9 @@ History Trainer::fit(const Dataset& train, const Dataset* validation, const FitO
     explosion.save(progress_);
     return state_dict();
   };
-  state.batches_per_epoch = loader.batches_per_epoch();
+  // Steps per epoch: an optimizer step takes accumulate_steps batches, fewer at the end of an epoch.
+  const int64_t accumulate = options.accumulate_steps;
+  state.batches_per_epoch = (loader.batches_per_epoch() + accumulate - 1) / accumulate;
   state.total_steps = options.iterations > 0 ? options.iterations : options.epochs * state.batches_per_epoch;
   const int64_t total_epochs = (state.total_steps + state.batches_per_epoch - 1) / state.batches_per_epoch;
   if (total_epochs > std::numeric_limits<int>::max()) {
@@ -231,11 +205,31 @@ History Trainer::fit(const Dataset& train, const Dataset* validation, const FitO
       loader.start_epoch();
     }
     state.epoch = p.epoch;
-    while (p.step < state.total_steps && !state.stop && loader.next(x, y)) {
-      augment.apply(x, rng);
+    while (p.step < state.total_steps && !state.stop) {
+      // One optimizer step: the gradient of the mean loss over up to `accumulate` batches (the
+      // rest of the epoch at its end), each batch's weighted by its share of the samples.
+      const int64_t group_start = loader.position();
+      if (!loader.next(x, y)) break;
+      const int64_t group = std::min(accumulate * loader.batch_size(), train.size() - group_start);
       for (auto& c : callbacks_) c->on_step_begin(state);
-      const Tensor<float>& output = model_.forward(x);
-      const double loss = static_cast<double>(loss_.forward(output, y)) + optimizer_.penalty();
+      model_.zero_grad();
+      double loss = 0;
+      int64_t rows = 0;
+      for (int64_t batch = 1;; ++batch) {
+        augment.apply(x, rng);
+        const Tensor<float>& output = model_.forward(x);
+        const double batch_loss = static_cast<double>(loss_.forward(output, y));
+        const double share = static_cast<double>(x.rows()) / static_cast<double>(group);
+        loss += accumulate == 1 ? batch_loss : share * batch_loss;
+        if (!std::isfinite(batch_loss)) {
+          throw TrainingDiverged(divergence_message(batch_loss, p.step + 1, p.epoch, optimizer_.lr()), p.step + 1);
+        }
+        if (train.classification()) p.correct += count_correct(output, y);
+        rows += x.rows();
+        model_.backward(loss_.backward(accumulate == 1 ? 1.0F : static_cast<float>(share)));
+        if (batch == accumulate || !loader.next(x, y)) break;
+      }
+      loss += optimizer_.penalty();
       if (!std::isfinite(loss)) {
         throw TrainingDiverged(divergence_message(loss, p.step + 1, p.epoch, optimizer_.lr()), p.step + 1);
       }
@@ -244,13 +238,11 @@ History Trainer::fit(const Dataset& train, const Dataset* validation, const FitO
             explosion_message(loss, explosion.reference(), options.explosion, p.step + 1, p.epoch, optimizer_.lr()),
             p.step + 1);
       }
-      if (train.classification()) p.correct += count_correct(output, y);
-      model_.backward(loss_.backward());
       for (auto& c : callbacks_) c->on_gradients(state);
       optimizer_.step();
       ++p.step;
-      p.loss_sum += loss * static_cast<double>(x.rows());
-      p.seen += x.rows();
+      p.loss_sum += loss * static_cast<double>(rows);
+      p.seen += rows;
       history.step_loss.push_back(static_cast<float>(loss));
       for (auto& c : callbacks_) c->on_step_end(state, loss);
     }
@@ -262,7 +254,7 @@ History Trainer::fit(const Dataset& train, const Dataset* validation, const FitO
     record.train_loss = p.loss_sum / static_cast<double>(std::max<int64_t>(p.seen, 1));
     record.train_accuracy = train.classification() ? static_cast<double>(p.correct) / static_cast<double>(p.seen) : NAN;
     if (validation != nullptr && validation->size() > 0) {
-      const Metrics val = evaluate(model_, loss_, *validation);
+      const Metrics val = evaluate_in_place(model_, loss_, *validation);
       record.val_loss = val.loss;
       record.val_accuracy = val.accuracy;
     }

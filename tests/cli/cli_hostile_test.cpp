@@ -93,7 +93,7 @@ TEST_F(CliHostile, IterationsBeyondTwoBillionEpochsAreRefusedNamingTheFlag) {
   EXPECT_EQ(r.code, 2);
   // The bundled sample: 7,200 training images in batches of 64 make 113 batches per epoch.
   EXPECT_EQ(r.err,
-            "nnlab: error: --iterations 1000000000000 at 113 batches per epoch needs more than 2147483647 epochs; give "
+            "nnlab: error: --iterations 1000000000000 at 113 steps per epoch needs more than 2147483647 epochs; give "
             "at most 242665652111\n");
   EXPECT_FALSE(std::filesystem::exists(dir_ / "run"));
 }

@@ -28,11 +28,16 @@ std::string run_python(const std::string& model) {
 }
 }  // namespace
 
-TEST(PyTorchLoad, ResidualModelsLoadStrictlyAndAgree) {
+// Convolutional networks whose Linear reads the image output directly (no flatten in the
+// spec, as the docs write them): PyTorch's equivalent flattens in that Linear's forward.
+TEST(PyTorchLoad, ResidualAndConvToLinearModelsLoadStrictlyAndAgree) {
   if (!torch_available()) GTEST_SKIP() << "python3-torch is not installed";
   TempDir dir;
   for (const auto& [spec, shape] : std::vector<std::pair<std::string, Shape>>{
            {"resnet", Shape{1, 28, 28}},
+           {"simple-cnn", Shape{1, 28, 28}},
+           {"deep-cnn", Shape{1, 28, 28}},
+           {"conv:3x3x3,relu,maxpool:2,linear:7,relu,linear:4", Shape{2, 9, 9}},
            {"conv:4x3x3:stride=2:pad=1,batchnorm,relu,res(conv:8x3x3:stride=2:pad=1,relu,conv:8x3x3:pad=1),"
             "avgpool:2,flatten,dropout:0.2,linear:10",
             Shape{1, 12, 12}},

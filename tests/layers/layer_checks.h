@@ -30,6 +30,7 @@ void expect_matches_reference(Layer<T>& layer, const nlohmann::json& c, double t
   const Tensor<T>& y = layer.forward(x);
   EXPECT_EQ(y.shape(), tensor_from_json(c.at("y")).shape());
   EXPECT_TRUE(tensors_near(y, tensor_from_json(c.at("y")), tolerance)) << "forward";
+  layer.zero_grad();
   const Tensor<T>& dx = layer.backward(dy);
   EXPECT_EQ(dx.shape(), x.shape());
   EXPECT_TRUE(tensors_near(dx, tensor_from_json(c.at("dx")), tolerance)) << "input gradient";

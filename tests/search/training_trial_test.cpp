@@ -8,6 +8,7 @@
 #include "nnlab/data/mnist.h"
 #include "nnlab/search/random_search.h"
 #include "nnlab/search/search_runner.h"
+#include "nnlab/search/strategy.h"
 
 namespace nnlab {
 namespace {
@@ -15,20 +16,42 @@ namespace {
 TEST(TrainingTrial, SearchedSettingsReachTheModel) {
   const SearchSpace space =
       SearchSpace::parse("hidden=10..20:int,depth=1..3:int,dropout=0..0.5,optimizer={sgd,adam},batch_size=8..64:int");
-  EXPECT_NO_THROW(check_searchable(space));
-  const TrainingSettings s = with_point({}, space, {12, 2, 0.25, 1, 32});
+  EXPECT_NO_THROW(check_searchable(space, {}));
+  const TrainConfig s = with_point({}, space, {12, 2, 0.25, 1, 32});
   EXPECT_EQ(s.hidden, (std::vector<int64_t>{12, 12}));
-  EXPECT_EQ(s.optimizer, "adam");
+  EXPECT_EQ(s.optimizer.name, "adam");
   EXPECT_EQ(s.batch_size, 32);
-  EXPECT_EQ(model_spec(s, 10), "linear:12,relu,dropout:0.250000,linear:12,relu,dropout:0.250000,linear:10");
+  EXPECT_EQ(model_spec(s, 10), "linear:12,relu,dropout:0.25,linear:12,relu,dropout:0.25,linear:10");
+  // The shape of the --hidden network cannot be searched for a --model spec.
+  TrainConfig cnn;
+  cnn.model = "simple-cnn";
+  EXPECT_THROW(check_searchable(space, cnn), std::invalid_argument);
+  EXPECT_NO_THROW(check_searchable(SearchSpace::parse("lr=1e-4..1e-2:log,batch_size=8..64:int"), cnn));
+}
+
+TEST(TrainingTrial, TrialConfigHasTheTrialsSeedAndTheSearchsSplit) {
+  const SearchSpace space = SearchSpace::parse("lr=1e-3..1e-1:log");
+  TrainConfig fixed;
+  fixed.seed = 11;
+  TrialPlan plan;
+  plan.point = {0.02};
+  plan.epochs = 7;
+  const TrainConfig c = trial_config(fixed, space, plan, 4, 1);
+  EXPECT_EQ(c.optimizer.lr, 0.02);
+  EXPECT_EQ(c.epochs, 7);
+  EXPECT_EQ(c.seed, trial_seed(~uint64_t{11}, 4));
+  EXPECT_EQ(c.split_seed, std::optional<uint64_t>(11));
+  EXPECT_EQ(c.threads, 1);
+  plan.origin = 2;  // a continued trial trains as the one it continues
+  EXPECT_EQ(trial_config(fixed, space, plan, 9, 1).seed, trial_seed(~uint64_t{11}, 2));
 }
 
 TEST(TrainingTrial, RejectsWhatCannotBeSearched) {
-  EXPECT_THROW(check_searchable(SearchSpace::parse("colour=1..2")), std::invalid_argument);
-  EXPECT_THROW(check_searchable(SearchSpace::parse("optimizer={sgd,lion}")), std::invalid_argument);
-  EXPECT_THROW(check_searchable(SearchSpace::parse("dropout=0..1")), std::invalid_argument);
-  EXPECT_THROW(check_searchable(SearchSpace::parse("hidden=10..20")), std::invalid_argument);
-  EXPECT_THROW(check_searchable(SearchSpace::parse("lr={1,2}")), std::invalid_argument);
+  EXPECT_THROW(check_searchable(SearchSpace::parse("colour=1..2"), {}), std::invalid_argument);
+  EXPECT_THROW(check_searchable(SearchSpace::parse("optimizer={sgd,lion}"), {}), std::invalid_argument);
+  EXPECT_THROW(check_searchable(SearchSpace::parse("dropout=0..1"), {}), std::invalid_argument);
+  EXPECT_THROW(check_searchable(SearchSpace::parse("hidden=10..20"), {}), std::invalid_argument);
+  EXPECT_THROW(check_searchable(SearchSpace::parse("lr={1,2}"), {}), std::invalid_argument);
 }
 
 // The sizes a point turns into (a layer width, a layer count, a batch) have bounds,
@@ -36,7 +59,7 @@ TEST(TrainingTrial, RejectsWhatCannotBeSearched) {
 TEST(TrainingTrial, SizesHaveSaneUpperBounds) {
   auto error = [](const std::string& text) {
     try {
-      check_searchable(SearchSpace::parse(text));
+      check_searchable(SearchSpace::parse(text), {});
     } catch (const std::invalid_argument& e) {
       return std::string(e.what());
     }
@@ -56,25 +79,27 @@ TEST(TrainingTrial, SizesHaveSaneUpperBounds) {
   }
   // The largest point of the bounds becomes exactly these sizes.
   const SearchSpace space = SearchSpace::parse("hidden=1..65536:int,depth=1..100:int,batch_size=1..1000000:int");
-  const TrainingSettings s = with_point({}, space, {65536, 100, 1000000});
+  const TrainConfig s = with_point({}, space, {65536, 100, 1000000});
   EXPECT_EQ(s.hidden, std::vector<int64_t>(100, 65536));
   EXPECT_EQ(s.batch_size, 1000000);
 }
 
 TEST(TrainingTrial, SameTrialSameResultWhateverTheWorkers) {
   const TrainTest data = load_mnist(default_mnist_folder());
-  Rng rng(0);
-  const TrainValidation split = split_validation(data.train.slice(0, 300), 0.2, rng);
   const SearchSpace space = SearchSpace::parse("lr=1e-3..1e-1:log,dropout=0..0.3");
-  TrainingSettings fixed;
+  TrainConfig fixed;
   fixed.hidden = {32, 32};
+  fixed.optimizer.name = "sgd";
+  fixed.schedule = "constant";
   fixed.batch_size = 50;
+  fixed.train_size = 300;
+  fixed.val_split = 0.2;
+  fixed.seed = 5;
   auto run = [&](int workers) {
     RandomSearch random(space, 5, 6, 3);
     return run_search(random, space,
                       [&](int index, const TrialPlan& plan) {
-                        return run_training_trial(with_point(fixed, space, plan.point), split.train, split.validation,
-                                                  plan.epochs, trial_seed(5, index));
+                        return run_training_trial(trial_config(fixed, space, plan, index, 1), data.train);
                       },
                       {.workers = workers});
   };

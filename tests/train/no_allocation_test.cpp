@@ -81,6 +81,7 @@ TEST_P(NoAllocation, TrainingStepsAllocateNothingOnceWarm) {
       loader.start_epoch();
       while (loader.next(x, y)) {
         loss.forward(model.forward(x), y);
+        model.zero_grad();
         model.backward(loss.backward());
         opt->step();
       }

@@ -19,6 +19,7 @@
 #include <map>
 #include <string>
 
+#include "nnlab/model/module_registry.h"
 #include "nnlab/model/sequential.h"
 
 namespace nnlab {
@@ -46,6 +47,10 @@ struct LoadedModel {
 // Throws std::runtime_error naming the path and the problem: a file that is not
 // safetensors, not an nnlab model, or whose tensors do not fit the model
 // (missing, unknown, or of the wrong shape).
+// Every weight and buffer must be finite (a file with NaN or infinite values is refused,
+// naming the tensor).
 LoadedModel load_model(const std::string& path);
+// The same for models with module types of your own (module_registry.h).
+LoadedModel load_model(const std::string& path, const ModuleRegistry<float>& registry);
 
 }  // namespace nnlab

@@ -12,6 +12,22 @@ namespace nnlab {
 void set_num_threads(int threads);
 int num_threads();
 
+// The calling thread's thread count for nnlab's loops and BLAS, for the lifetime of the
+// scope, then the one before: an execution context that travels with the work (a training
+// run, a search worker) instead of a setting of the whole process. OpenMP keeps the count
+// per thread, and OpenBLAS's OpenMP build reads the calling thread's at each call (measured:
+// an SGEMM after omp_set_num_threads(1) runs on one thread, after (2) on two again).
+class ThreadScope {
+ public:
+  explicit ThreadScope(int threads);
+  ~ThreadScope();
+  ThreadScope(const ThreadScope&) = delete;
+  ThreadScope& operator=(const ThreadScope&) = delete;
+
+ private:
+  int saved_;
+};
+
 // Element-wise loops below this size run on one thread: starting a parallel
 // region costs more than it saves.
 inline constexpr long kParallelThreshold = 1 << 15;

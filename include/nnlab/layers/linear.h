@@ -38,6 +38,7 @@ class Linear final : public Layer<T> {
   int64_t out_features_;
   bool has_bias_;
   Tensor<T> weight_, bias_, weight_grad_, bias_grad_;
+  Tensor<T> weight_grad_scratch_;  // the sparse kernel's dW while gradients accumulate
   const Tensor<T>* input_ = nullptr;
   Tensor<T> output_, input_grad_;
   SparseInput<T> sparse_input_;

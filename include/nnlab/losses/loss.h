@@ -3,6 +3,7 @@
 // and caches what backward needs; backward(upstream) returns dL/d(output)·upstream
 // in a buffer the loss owns.
 
+#include <memory>
 #include <string>
 
 #include "nnlab/tensor/tensor.h"
@@ -18,6 +19,8 @@ class Loss {
   virtual std::string spec() const = 0;
   virtual T forward(const Tensor<T>& output, const Tensor<T>& target) = 0;
   virtual const Tensor<T>& backward(T upstream = T(1)) = 0;
+  // A loss of the same kind with its own buffers (for another thread).
+  virtual std::unique_ptr<Loss<T>> clone() const = 0;
 };
 
 }  // namespace nnlab

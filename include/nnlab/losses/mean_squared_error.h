@@ -13,6 +13,7 @@ class MeanSquaredError final : public Loss<T> {
  public:
   std::string type() const override { return "MeanSquaredError"; }
   std::string spec() const override { return "mse"; }
+  std::unique_ptr<Loss<T>> clone() const override { return std::make_unique<MeanSquaredError>(*this); }
   T forward(const Tensor<T>& output, const Tensor<T>& target) override;
   const Tensor<T>& backward(T upstream = T(1)) override;
 

@@ -15,6 +15,7 @@ class SoftmaxCrossEntropy final : public Loss<T> {
  public:
   std::string type() const override { return "SoftmaxCrossEntropy"; }
   std::string spec() const override { return "cross-entropy"; }
+  std::unique_ptr<Loss<T>> clone() const override { return std::make_unique<SoftmaxCrossEntropy>(*this); }
   T forward(const Tensor<T>& logits, const Tensor<T>& target) override;
   const Tensor<T>& backward(T upstream = T(1)) override;
   // Softmax of the last forward's logits.

@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "nnlab/model/module_registry.h"
 #include "nnlab/model/sequential.h"
 
 namespace nnlab {
@@ -42,6 +43,15 @@ template <typename T>
 Sequential<T> build_model(const std::string& spec, const Shape& input_sample);
 template <typename T>
 Sequential<T> build_model(const std::string& spec, const Shape& input_sample, const BuildLimits& limits);
+// The same, where tokens may also name the registry's own module types.
+template <typename T>
+Sequential<T> build_model(const std::string& spec, const Shape& input_sample, const ModuleRegistry<T>& registry);
+template <typename T>
+Sequential<T> build_model(const std::string& spec, const Shape& input_sample, const ModuleRegistry<T>& registry,
+                          const BuildLimits& limits);
+
+// The built-in layer and block names ("avgpool", ..., "res"), which a registry cannot take.
+std::vector<std::string> layer_names();
 
 // One layer from one spec token, for the given input sample shape.
 template <typename T>

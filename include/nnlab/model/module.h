@@ -4,8 +4,10 @@
 // Modules.
 //
 // forward(x) computes the output and caches what backward needs; backward(dy)
-// takes dL/d(output), fills the parameter gradients (overwriting them) and
-// returns dL/d(input). Both return references to buffers the module owns and
+// takes dL/d(output), adds dL/d(parameters) to the parameter gradients and
+// returns dL/d(input). Gradients accumulate over backward calls until zero_grad(),
+// PyTorch's rule: N backward passes of N batches between two zero_grad() calls sum
+// their gradients (gradient accumulation). Both return references to buffers the module owns and
 // reuses: once the batch size is known, no module allocates. The input passed
 // to forward must stay alive and unchanged until the matching backward.
 //
@@ -20,6 +22,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
@@ -83,6 +86,19 @@ class Module {
 
   // False for modules whose gradient is zero almost everywhere (Step): training through them is an error.
   virtual bool differentiable() const { return true; }
+  // Throws std::logic_error naming the first layer (by dotted path) that cannot be trained through.
+  virtual void check_trainable() const {
+    std::string path;
+    const Module* leaf = untrainable_leaf(*this, "", path);
+    if (leaf == nullptr) return;
+    // Let the layer explain why, in its own words.
+    try {
+      const_cast<Module*>(leaf)->backward(Tensor<T>());
+    } catch (const std::exception& e) {
+      throw std::logic_error("layer " + path + " (" + leaf->type() + "): " + e.what());
+    }
+    throw std::logic_error("layer " + path + " (" + leaf->type() + ") cannot be trained");
+  }
 
   // A per-module initialiser that a container's initialize uses instead of the model's
   // ("linear:100:init=xavier-normal" in a model spec).
@@ -104,9 +120,41 @@ class Module {
   virtual void set_needs_input_grad(bool needs) { needs_input_grad_ = needs; }
   bool needs_input_grad() const { return needs_input_grad_; }
 
+  // Starts a new sum of gradients, on the whole tree: the next backward writes the parameter
+  // gradients instead of adding to them. Like PyTorch's zero_grad(set_to_none=True) this
+  // costs no pass over memory; until that backward the gradient tensors keep their old
+  // values. A new module starts zeroed. Sequential and Residual pass it to their children
+  // without listing them (children() allocates; a training step must not).
+  virtual void zero_grad() {
+    accumulate_grads_ = false;
+    for (auto& [name, child] : children()) child->zero_grad();
+  }
+
+ private:
+  // The first module without children in the tree that cannot be trained through, and its path.
+  static const Module* untrainable_leaf(const Module& module, const std::string& path, std::string& found_path) {
+    const auto children = module.children();
+    if (children.empty()) {
+      if (module.differentiable()) return nullptr;
+      found_path = path;
+      return &module;
+    }
+    for (const auto& [name, child] : children) {
+      if (const Module* leaf = untrainable_leaf(*child, path.empty() ? name : path + "." + name, found_path)) {
+        return leaf;
+      }
+    }
+    return nullptr;
+  }
+
  protected:
+  // For a layer's backward: whether it adds to its parameter gradients (true) or writes them
+  // (the first backward after zero_grad()); the backward calls after it add.
+  bool begin_gradient_sum() { return std::exchange(accumulate_grads_, true); }
+
   bool training_ = true;
   bool needs_input_grad_ = true;
+  bool accumulate_grads_ = false;
   std::optional<Initializer> initializer_;
 };
 

@@ -46,6 +46,10 @@ class Residual final : public Module<T> {
   void initialize(const Initializer& init, Rng& rng) override;
   bool differentiable() const override;
   void set_needs_input_grad(bool needs) override;
+  void zero_grad() override {
+    body_.zero_grad();
+    if (shortcut_) shortcut_->zero_grad();
+  }
 
   Sequential<T>& body() { return body_; }
   Module<T>* shortcut() { return shortcut_.get(); }

@@ -136,8 +136,12 @@ class Sequential final : public Module<T> {
   // The first module gets the decision; every later one must pass dL/d(input) back.
   void set_needs_input_grad(bool needs) override;
   void set_input_grad(bool needed) { set_needs_input_grad(needed); }
-  // Throws std::logic_error naming the first layer that cannot be trained through (Step).
-  void check_trainable() const;
+  void zero_grad() override {
+    for (auto& layer : layers_) layer->zero_grad();
+  }
+  // Throws std::logic_error for a model without layers, or naming the first layer that cannot
+  // be trained through (Step).
+  void check_trainable() const override;
 
   size_t size() const { return layers_.size(); }
   Module<T>& operator[](size_t index) { return *layers_[index]; }

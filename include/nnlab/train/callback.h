@@ -15,7 +15,7 @@ namespace nnlab {
 
 // What a callback sees, and how it asks training to stop.
 struct TrainState {
-  Sequential<float>& model;
+  Module<float>& model;
   Optimizer<float>& optimizer;
   History& history;
   int epoch = 0;            // current epoch, 1-based

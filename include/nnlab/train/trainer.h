@@ -22,6 +22,7 @@
 #include "nnlab/data/dataset.h"
 #include "nnlab/losses/loss.h"
 #include "nnlab/train/callback.h"
+#include "nnlab/train/evaluate.h"
 
 namespace nnlab {
 
@@ -47,11 +48,11 @@ struct FitOptions {
   // Applied to every training batch (never to validation or test data).
   Augmentation augment{};
   ExplosionCheck explosion{};
-};
-
-struct Metrics {
-  double loss = NAN;
-  double accuracy = NAN;  // NaN for regression
+  // Batches whose gradients are summed into one optimizer step (gradient accumulation): the
+  // step equals one of a batch accumulate_steps times larger, to rounding, for models whose
+  // layers treat samples independently (not BatchNorm, whose statistics are per batch).
+  // Steps, iterations and schedules count optimizer steps.
+  int64_t accumulate_steps = 1;
 };
 
 class TrainingDiverged : public std::runtime_error {
@@ -62,12 +63,6 @@ class TrainingDiverged : public std::runtime_error {
  private:
   int64_t step_;
 };
-
-// Loss and accuracy of `model` on `data`, in eval mode, in batches (the model's mode is restored).
-Metrics evaluate(Sequential<float>& model, Loss<float>& loss, const Dataset& data, int64_t batch_size = 500);
-
-// Number of rows of `output` whose largest entry is at the class index in `labels`.
-int64_t count_correct(const Tensor<float>& output, const Tensor<float>& labels);
 
 // Where a fit stands between two steps, besides the model, optimizer, loader, generator,
 // history and callbacks: the epoch and step, the running sums of an epoch that is not
@@ -89,7 +84,7 @@ struct FitProgress {
 
 class Trainer {
  public:
-  Trainer(Sequential<float>& model, Loss<float>& loss, Optimizer<float>& optimizer);
+  Trainer(Module<float>& model, Loss<float>& loss, Optimizer<float>& optimizer);
 
   void add_callback(std::shared_ptr<Callback> callback) { callbacks_.push_back(std::move(callback)); }
 
@@ -108,7 +103,7 @@ class Trainer {
   void resume_from(StateDict state) { resume_ = std::move(state); }
 
  private:
-  Sequential<float>& model_;
+  Module<float>& model_;
   Loss<float>& loss_;
   Optimizer<float>& optimizer_;
   std::vector<std::shared_ptr<Callback>> callbacks_;

@@ -1,0 +1,129 @@
+#include "nnlab/train/train.h"
+
+#include <limits>
+#include <stdexcept>
+
+#include "nnlab/kernels/threads.h"
+#include "nnlab/model/model_spec.h"
+#include "nnlab/optim/schedule.h"
+#include "nnlab/train/early_stopping.h"
+#include "nnlab/train/optimization_callbacks.h"
+
+namespace nnlab {
+
+namespace {
+
+// The config's training and validation samples; the split draws from `rng`, or from its own
+// generator with split_seed.
+TrainValidation split_data(const TrainConfig& config, const Dataset& data, Rng& rng) {
+  if (data.size() == 0) throw std::invalid_argument("no training data");
+  const Dataset* source = &data;
+  Dataset first;
+  if (config.train_size > 0 && config.train_size < data.size()) {
+    first = data.slice(0, config.train_size);
+    source = &first;
+  }
+  if (config.val_split == 0) return {*source, Dataset{}};
+  if (config.split_seed) {
+    Rng split_rng(*config.split_seed);
+    return split_validation(*source, config.val_split, split_rng);
+  }
+  return split_validation(*source, config.val_split, rng);
+}
+
+// --augment auto moves images by up to 2 pixels for a model with convolutions, whose filters
+// are made to find a stroke wherever it is; an MLP's results stay as they were.
+bool has_convolution(const Module<float>& module) {
+  if (module.type() == "Conv2d") return true;
+  for (const auto& [name, child] : module.children()) {
+    if (has_convolution(*child)) return true;
+  }
+  return false;
+}
+
+Augmentation augmentation(const TrainConfig& config, const Module<float>& model, const Shape& sample) {
+  if (config.augment == "auto") return has_convolution(model) ? Augmentation::shift(2) : Augmentation::none();
+  Augmentation augment = Augmentation::parse(config.augment);
+  if (augment.enabled() && sample.rank() != 3) {
+    throw std::invalid_argument("--augment " + config.augment + " needs image data, got samples of shape " +
+                                sample.str());
+  }
+  return augment;
+}
+
+}  // namespace
+
+Training::Training(const TrainConfig& config, const Dataset& data, TrainCallbacks callbacks)
+    : config_((check(config), config)),
+      rng_(config.seed),
+      spec_(model_spec(config, data.num_classes)),
+      model_(Shape{}),
+      init_(initializer(config_)) {
+  TrainValidation split = split_data(config_, data, rng_);
+  train_ = std::move(split.train);
+  validation_ = std::move(split.validation);
+  if (config_.split_seed) rng_ = Rng(config_.seed);
+  if (config_.shuffle_seed) shuffle_rng_.emplace(*config_.shuffle_seed);
+  if (config_.early_stopping > 0 && validation_.size() == 0) {
+    throw std::invalid_argument("--early-stopping needs validation data: raise --val-split");
+  }
+  threads_ = thread_count(config_);
+  model_ = build_model<float>(spec_, train_.sample_shape());
+  model_.initialize(init_, rng_);
+  model_.check_trainable();
+  augment_ = augmentation(config_, model_, train_.sample_shape());
+
+  optimizer_options_ = nnlab::optimizer_options(config_);
+  optimizer_ = make_optimizer<float>(optimizer_options_, model_.parameters());
+  const int64_t samples = train_.size();
+  const int64_t batch = std::min(config_.batch_size, samples);
+  const int64_t batches = (samples + batch - 1) / batch;
+  const int64_t steps_per_epoch = (batches + config_.accumulate_steps - 1) / config_.accumulate_steps;
+  const int64_t max_iterations = std::numeric_limits<int>::max() * steps_per_epoch;
+  if (config_.iterations > max_iterations) {
+    throw std::invalid_argument("--iterations " + std::to_string(config_.iterations) + " at " +
+                                std::to_string(steps_per_epoch) + " steps per epoch needs more than " +
+                                std::to_string(std::numeric_limits<int>::max()) + " epochs; give at most " +
+                                std::to_string(max_iterations));
+  }
+  const int64_t total_steps = config_.iterations > 0 ? config_.iterations : config_.epochs * steps_per_epoch;
+  auto schedule = parse_schedule(config_.schedule, optimizer_options_.lr, total_steps);
+  schedule_ = schedule->str();
+
+  trainer_ = std::make_unique<Trainer>(model_, loss_, *optimizer_);
+  // The monitor first, so that it sees the gradients before any clipping.
+  for (auto& c : callbacks.before) trainer_->add_callback(std::move(c));
+  trainer_->add_callback(std::make_shared<LearningRateScheduler>(std::move(schedule)));
+  if (config_.clip_norm > 0) {
+    trainer_->add_callback(std::make_shared<GradientClipper>(GradientClipper::Mode::kNorm, config_.clip_norm));
+  }
+  if (config_.clip_value > 0) {
+    trainer_->add_callback(std::make_shared<GradientClipper>(GradientClipper::Mode::kValue, config_.clip_value));
+  }
+  if (config_.early_stopping > 0) {
+    // Before the progress printer, whose closing line then names the restored epoch.
+    trainer_->add_callback(std::make_shared<EarlyStopping>(EarlyStoppingOptions{
+        .monitor = config_.early_stopping_metric, .patience = config_.early_stopping, .min_delta = config_.min_delta}));
+  }
+  for (auto& c : callbacks.after) trainer_->add_callback(std::move(c));
+}
+
+History Training::fit() {
+  const ThreadScope threads(threads_);
+  const FitOptions options{.epochs = config_.epochs,
+                           .iterations = config_.iterations,
+                           .batch_size = config_.batch_size,
+                           .shuffle = true,
+                           .augment = augment_,
+                           .accumulate_steps = config_.accumulate_steps};
+  return trainer_->fit(train_, validation_.size() > 0 ? &validation_ : nullptr, options,
+                       shuffle_rng_ ? *shuffle_rng_ : rng_);
+}
+
+TrainResult train(const TrainConfig& config, const Dataset& data, TrainCallbacks callbacks) {
+  Training run(config, data, std::move(callbacks));
+  History history = run.fit();
+  return {run.take_model(), std::move(history)};
+}
+
+}  // namespace nnlab
