@@ -20,7 +20,7 @@ struct EvalSettings {
 };
 
 int run_eval(const EvalSettings& s) {
-  const ThreadScope threads(s.threads > 0 ? s.threads : num_threads());
+  const ThreadScope threads(capped_threads(s.threads));
   LoadedModel loaded = load_model(s.model);
   check_finite_tensors(loaded.model, s.model);
   const TrainTest data = load_mnist(s.data.empty() ? default_mnist_folder() : s.data);

@@ -18,8 +18,7 @@ CLI::App* add_experiment(CLI::App& parent, const std::string& name, const std::s
   app->add_option("--threads", s->threads, "Threads (default: all cores)")->check(positive_integer());
   app->add_option("--data", s->data, "Folder of MNIST IDX files; default: $NNLAB_DATA or the bundled sample");
   runs.emplace_back(app, [s, run, name] {
-    const ThreadScope threads(s->threads > 0 ? s->threads
-                                             : static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
+    const ThreadScope threads(capped_threads(s->threads));
     const std::string out = s->out.empty() ? "runs/experiments/" + name : s->out;
     make_folders(out);
     return run(*s, out);

@@ -127,7 +127,7 @@ int run_gradcheck(const GradcheckSettings& s) {
   const Shape input = Shape::parse_spec(s.input);
   if (s.batch < 1) throw UsageError("--batch must be at least 1");
   if (s.threads < 1) throw UsageError("--threads must be at least 1");
-  const ThreadScope threads(s.threads);
+  const ThreadScope threads(capped_threads(s.threads));
   GradientCheckOptions sampling;
   sampling.coordinates = parse_coordinates(s.coordinates);
   sampling.seed = s.seed;

@@ -86,7 +86,7 @@ void print_json(const std::vector<Prediction>& predictions, const std::string& m
 }
 
 int run_predict(const PredictSettings& s) {
-  const ThreadScope threads(s.threads > 0 ? s.threads : num_threads());
+  const ThreadScope threads(capped_threads(s.threads));
   LoadedModel loaded = load_model(s.model);
   check_finite_tensors(loaded.model, s.model);
   Sequential<float>& model = loaded.model;

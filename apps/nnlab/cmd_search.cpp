@@ -211,7 +211,7 @@ int run_search_command(SearchSettings s) {
     throw UsageError("--min-epochs must not exceed --epochs");
   }
   if (s.fixed.iterations > 0) throw UsageError("a search counts its trials' length in --epochs, not --iterations");
-  const int threads = thread_count(s.fixed);
+  const int threads = capped_threads(s.fixed.threads);
   s.workers = std::max(1, std::min(s.workers, threads));
   const ThreadScope scope(threads);
 

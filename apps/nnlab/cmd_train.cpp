@@ -107,7 +107,34 @@ TrainSettings resumed_settings(const CLI::App& app, const TrainSettings& given, 
   return s;
 }
 
-int run_train(const TrainSettings& s, const CheckpointFile* resume) {
+// A folder that holds a finished or interrupted run.
+bool holds_run(const std::string& folder) {
+  namespace fs = std::filesystem;
+  for (const char* file : {"history.json", kCheckpointName, "model.safetensors"}) {
+    if (fs::exists(fs::path(folder) / file)) return true;
+  }
+  return false;
+}
+
+// Where a new run writes: the default folder, or the first of runs/train-2, -3, ... that
+// holds no run; a folder given with --out that holds one only with --overwrite.
+std::string output_folder(const TrainSettings& s) {
+  if (!holds_run(s.out) || s.overwrite) return s.out;
+  if (s.out_given) {
+    throw UsageError("--out " + s.out + " holds a run already: give --overwrite to replace it, --resume " + s.out +
+                     " to continue it, or another --out");
+  }
+  for (int n = 2;; ++n) {
+    const std::string candidate = s.out + "-" + std::to_string(n);
+    if (!holds_run(candidate)) {
+      std::fprintf(stderr, "%s holds an earlier run: writing to %s (--out to choose, --overwrite to replace)\n",
+                   s.out.c_str(), candidate.c_str());
+      return candidate;
+    }
+  }
+}
+
+int run_train(TrainSettings s, const CheckpointFile* resume) {
   try {
     check(s.config);
   } catch (const std::invalid_argument& e) {
@@ -117,8 +144,10 @@ int run_train(const TrainSettings& s, const CheckpointFile* resume) {
     std::printf("%s\n", train_settings_json(s).dump(1).c_str());
     return 0;
   }
+  if (resume == nullptr) s.out = output_folder(s);
+  s.config.threads = capped_threads(s.config.threads);
   // The run's threads for everything the command does, the test evaluation included.
-  const ThreadScope threads(thread_count(s.config));
+  const ThreadScope threads(s.config.threads);
   const TrainTest data = load_mnist(s.data.empty() ? default_mnist_folder() : s.data);
 
   std::shared_ptr<diagnostics::Monitor> monitor;
@@ -241,11 +270,13 @@ Run add_train(CLI::App& app) {
                  "interrupted); Ctrl-C or SIGTERM stops after the current step and writes one")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
+  app.add_flag("--overwrite", s->overwrite, "Replace the run in --out (without it, a folder holding a run is refused)");
   app.add_flag("--dry-run", s->dry_run, "Check the settings and print them as JSON without training");
   app.add_option("--resume", s->resume,
                  "Continue the run in this folder from its checkpoint, with the settings it was started with "
                  "(only --threads and --progress may be given again): the result equals an uninterrupted run's");
   return [s, &app] {
+    s->out_given = app.count("--out") > 0;
     if (s->resume.empty()) return run_train(*s, nullptr);
     const CheckpointFile checkpoint = read_checkpoint(s->resume + "/" + kCheckpointName);
     return run_train(resumed_settings(app, *s, checkpoint), &checkpoint);

@@ -3,9 +3,11 @@
 // the CLI11 app and returns the function that runs it.
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdio>
 #include <functional>
 #include <string>
+#include <thread>
 
 namespace nnlab::cli {
 
@@ -38,6 +40,18 @@ inline CLI::Validator positive_integer() {
         return "must be a positive integer, got '" + text + "'";
       },
       "POSITIVE");
+}
+
+// The thread count a command runs on: `requested` (0: every core), at most the cores, with a
+// note on stderr when more were asked for.
+inline int capped_threads(int requested) {
+  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  if (requested <= 0) return cores;
+  if (requested > cores) {
+    std::fprintf(stderr, "nnlab: --threads %d: this machine has %d cores; using %d\n", requested, cores, cores);
+    return cores;
+  }
+  return requested;
 }
 
 // A bad value given by the user: reported as one line, exit code 2.

@@ -3,11 +3,13 @@
 // Errors end as one line on stderr: exit code 2 for bad input (a flag, a file,
 // a shape), 1 for a failure while running (training that diverged).
 
+#include <algorithm>
 #include <cstdio>
 #include <map>
 #include <new>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "commands.h"
 #include "nnlab/train/trainer.h"
@@ -24,12 +26,45 @@ int out_of_memory(const std::string& command, const std::string& what) {
   return 1;
 }
 
+// Levenshtein distance, for "did you mean".
+size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diagonal = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      const size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+// "nnlab trian": one line naming the word and the command it is closest to.
+int unknown_command(const std::string& word, const CLI::App& app) {
+  std::string names, closest;
+  size_t best = std::string::npos;
+  for (const CLI::App* sub : app.get_subcommands({})) {
+    const std::string& name = sub->get_name();
+    names += (names.empty() ? "" : ", ") + name;
+    const size_t d = edit_distance(word, name);
+    if (d < best) best = d, closest = name;
+  }
+  const bool near = best <= std::max<size_t>(2, closest.size() / 3);
+  std::fprintf(stderr, "nnlab: error: unknown command '%s'%s (commands: %s; see nnlab --help)\n", word.c_str(),
+               near ? ("; did you mean '" + closest + "'?").c_str() : "", names.c_str());
+  return 2;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"nnlab: build, train and study neural networks", "nnlab"};
   app.require_subcommand(1);
   app.set_help_all_flag("--help-all", "Show the help of every command");
+  app.set_version_flag("--version", std::string("nnlab ") + NNLAB_VERSION);
   std::map<CLI::App*, nnlab::cli::Run> runs;
   auto add = [&](const char* name, const char* description, nnlab::cli::Run (*adder)(CLI::App&)) {
     CLI::App* sub = app.add_subcommand(name, description);
@@ -46,11 +81,18 @@ int main(int argc, char** argv) {
   add("search", "Hyperparameter search (random, grid, Bayesian, successive halving) on a validation split",
       nnlab::cli::add_search);
 
+  if (argc > 1 && argv[1][0] != '-') {
+    bool known = false;
+    for (const CLI::App* sub : app.get_subcommands({})) known |= sub->get_name() == argv[1];
+    if (!known) return unknown_command(argv[1], app);
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     std::fprintf(stderr, "nnlab: error: %s (see nnlab %s--help)\n", e.what(),

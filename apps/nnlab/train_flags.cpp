@@ -43,8 +43,9 @@ void add_train_config_flags(CLI::App& app, TrainConfig& c) {
   app.add_option("--beta2", c.optimizer.beta2, "Adam's β2 (adam, adamw)")->capture_default_str();
   app.add_option("--alpha", c.optimizer.alpha, "RMSProp's decay rate α")->capture_default_str();
   app.add_option("--eps", c.optimizer.eps,
-                 "ε of adagrad (default 1e-10), rmsprop, adam, adamw (1e-8); 0 means the optimizer's default")
-      ->capture_default_str();
+                 "ε of adagrad, rmsprop, adam, adamw (default: the optimizer's own, 1e-10 for adagrad, 1e-8 for the "
+                 "others, as in PyTorch)")
+      ->check(CLI::PositiveNumber);
   app.add_option("--weight-decay", c.weight_decay,
                  "L2 weight decay λ: penalty ½λΣw² on weights, not biases (decoupled for adamw)")
       ->capture_default_str();
@@ -79,9 +80,10 @@ void add_train_config_flags(CLI::App& app, TrainConfig& c) {
       ->capture_default_str();
   app.add_option("--val-split", c.val_split, "Share of the training data held out for validation (never test data)")
       ->capture_default_str();
-  app.add_option("--early-stopping", c.early_stopping,
-                 "Stop after this many epochs without improvement of the validation metric and restore the best "
-                 "epoch's weights (0: off; needs --val-split above 0)")
+  app.add_option(
+         "--early-stopping", c.early_stopping,
+         "Patience: stop after this many epochs without improvement of the validation metric and restore the best "
+         "epoch's weights (0: off; needs --val-split above 0)")
       ->capture_default_str();
   app.add_option("--early-stopping-metric", c.early_stopping_metric,
                  "What early stopping watches: val_loss (minimised) or val_accuracy (maximised)")
@@ -95,7 +97,8 @@ void add_train_config_flags(CLI::App& app, TrainConfig& c) {
                  "Seed of the validation split alone (default: the split comes from --seed's generator)");
   app.add_option("--shuffle-seed", c.shuffle_seed,
                  "Seed of the batches' order and augmentation alone (default: from --seed's generator)");
-  app.add_option("--threads", c.threads, "Threads for everything (default: all cores)")->check(positive_integer());
+  app.add_option("--threads", c.threads, "Threads for everything (default: all cores; at most the cores)")
+      ->check(positive_integer());
 }
 
 }  // namespace nnlab::cli

@@ -21,6 +21,8 @@ struct TrainSettings {
   int checkpoint_every = 1;  // epochs between checkpoints in OUT (0: only when interrupted)
   std::string resume;        // a run's folder to continue
   bool dry_run = false;      // print the settings as JSON and stop
+  bool overwrite = false;    // replace a run in `out`
+  bool out_given = false;    // --out was given (else a new run picks a free folder beside the default)
 };
 
 // The settings as JSON (a checkpoint keeps them, so that --resume rebuilds the same run)

@@ -32,7 +32,7 @@ nlohmann::json History::to_json() const {
   return {{"epochs", rows},
           {"step_loss", losses},
           {"stop_reason", stop_reason},
-          {"monitor", monitor},
+          {"early_stopping_metric", monitor},
           {"best_epoch", best_epoch},
           {"best_value", json_number(best_value)},
           {"stopped_epoch", stopped_epoch},

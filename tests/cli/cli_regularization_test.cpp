@@ -27,7 +27,7 @@ TEST_F(CliRegularization, EarlyStoppingStopsRestoresAndRecordsWhy) {
   EXPECT_EQ(stopped - best, 2);
   EXPECT_EQ(static_cast<int>(history["epochs"].size()), stopped);
   EXPECT_EQ(history["restored"], true);
-  EXPECT_EQ(history["monitor"], "val_loss");
+  EXPECT_EQ(history["early_stopping_metric"], "val_loss");
   EXPECT_EQ(history["settings"]["early_stopping"], 2);
   const std::string reason = history["stop_reason"];
   EXPECT_EQ(reason,
@@ -54,7 +54,7 @@ TEST_F(CliRegularization, EarlyStoppingOnValidationAccuracyWithMinDelta) {
   // No epoch can beat the first by half the accuracy: stop after epoch 2, epoch 1 restored.
   EXPECT_EQ(history["best_epoch"], 1);
   EXPECT_EQ(history["stopped_epoch"], 2);
-  EXPECT_EQ(history["monitor"], "val_accuracy");
+  EXPECT_EQ(history["early_stopping_metric"], "val_accuracy");
   EXPECT_EQ(history["stop_reason"],
             "early stopping: val_accuracy did not improve by 0.5 for 1 epoch; best epoch 1 restored");
 }

@@ -63,6 +63,14 @@ TEST_F(CliResume, KilledMlpWithBatchNormAndDropoutUnderSgd) {
       1);
 }
 
+// Gradient accumulation too: a kill between two batches of one step resumes at the step's start.
+TEST_F(CliResume, KilledMlpAccumulatingGradientsUnderAdam) {
+  kill_and_resume(
+      "train --model linear:48,relu,dropout:0.2,linear:10 --batch-size 32 --accumulate-steps 3 --epochs 3 "
+      "--threads 2 --progress lines",
+      3);
+}
+
 TEST_F(CliResume, KilledCnnWithBatchNormAndDropoutUnderAdam) {
   kill_and_resume(
       "train --model conv:4x3x3,batchnorm,relu,maxpool:2,dropout:0.2,linear:10 --optimizer adam "

@@ -55,7 +55,7 @@ TEST_F(Cli, BadValuesNameTheFlag) {
 
 // --augment auto: image shifts for a model with convolutions (simple-cnn), none for an MLP.
 TEST_F(Cli, AugmentAutoShiftsImagesForConvolutionalModelsOnly) {
-  const std::string out = (dir_ / "run").string();
+  const std::string out = (dir_ / "run").string() + " --overwrite";
   const CliResult cnn = run("train --model simple-cnn --iterations 2 --val-split 0 --progress quiet --out " + out);
   EXPECT_EQ(cnn.code, 0) << cnn.err;
   EXPECT_NE(cnn.err.find("augment shift:2"), std::string::npos) << cnn.err;

@@ -252,7 +252,7 @@ TEST(EarlyStopping, HistoryJsonSaysWhyAndWhereTrainingStopped) {
   EarlyStopping callback({.patience = 1});
   s.run(callback, {1.0, 0.5, 0.6});
   const auto j = s.history.to_json();
-  EXPECT_EQ(j["monitor"], "val_loss");
+  EXPECT_EQ(j["early_stopping_metric"], "val_loss");
   EXPECT_EQ(j["best_epoch"], 2);
   EXPECT_EQ(j["best_value"], 0.5);
   EXPECT_EQ(j["stopped_epoch"], 3);
