@@ -70,7 +70,7 @@ int main(int argc, char** argv) {
     CLI::App* sub = app.add_subcommand(name, description);
     runs[sub] = adder(*sub);
   };
-  add("train", "Train a model on MNIST (or any IDX data); writes history, weights and the test accuracy",
+  add("train", "Train a model on MNIST (or another 10-class IDX dataset of 28×28 images); writes history, weights and the test accuracy",
       nnlab::cli::add_train);
   add("eval", "Report a saved model's accuracy on the test data", nnlab::cli::add_eval);
   add("predict", "Class probabilities of a saved model for your own images of digits (PNG or PGM)",

@@ -9,7 +9,7 @@ namespace nnlab::cli {
 void add_train_config_flags(CLI::App& app, TrainConfig& c) {
   app.add_option(
       "--model", c.model,
-      "Model spec, e.g. \"linear:256,relu,linear:10\" or \"conv:32x3x3:pad=1,relu,maxpool:2,gap,linear:10\", "
+      "Model spec, e.g. \"linear:256,relu,linear:10\" or \"conv:32x3x3:pad=1,relu,maxpool:2,linear:10\", "
       "or a preset: " +
           preset_names() + " (see docs/model-spec.md); overrides --hidden, --activation and --dropout");
   app.add_option("--hidden", c.hidden, "Hidden layer sizes of the multilayer network")
