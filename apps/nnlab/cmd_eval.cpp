@@ -4,7 +4,6 @@
 
 #include "commands.h"
 #include "nnlab/data/mnist.h"
-#include "nnlab/io/finite_check.h"
 #include "nnlab/io/model_file.h"
 #include "nnlab/kernels/threads.h"
 #include "nnlab/losses/softmax_cross_entropy.h"
@@ -22,7 +21,6 @@ struct EvalSettings {
 int run_eval(const EvalSettings& s) {
   const ThreadScope threads(capped_threads(s.threads));
   LoadedModel loaded = load_model(s.model);
-  check_finite_tensors(loaded.model, s.model);
   const TrainTest data = load_mnist(s.data.empty() ? default_mnist_folder() : s.data);
   if (loaded.model.input_shape().numel() != data.test.sample_shape().numel()) {
     throw UsageError("model " + s.model + " takes inputs of shape " + loaded.model.input_shape().str() +

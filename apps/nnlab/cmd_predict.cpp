@@ -9,7 +9,6 @@
 #include "commands.h"
 #include "nnlab/data/digit_image.h"
 #include "nnlab/io/atomic_file.h"
-#include "nnlab/io/finite_check.h"
 #include "nnlab/io/image_file.h"
 #include "nnlab/io/model_file.h"
 #include "nnlab/kernels/threads.h"
@@ -88,7 +87,6 @@ void print_json(const std::vector<Prediction>& predictions, const std::string& m
 int run_predict(const PredictSettings& s) {
   const ThreadScope threads(capped_threads(s.threads));
   LoadedModel loaded = load_model(s.model);
-  check_finite_tensors(loaded.model, s.model);
   Sequential<float>& model = loaded.model;
   const Shape input = model.input_shape();
   if (input.numel() != kDigitField * kDigitField) {

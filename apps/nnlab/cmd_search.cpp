@@ -217,12 +217,11 @@ int run_search_command(SearchSettings s) {
 
   const TrainTest data = load_mnist(s.data.empty() ? default_mnist_folder() : s.data);
   {
-    // What every trial trains and validates on (train() makes the same split from the config).
-    TrainConfig probe = s.fixed;
-    probe.epochs = 1;
-    const Training run(probe, data.train);
+    // What every trial trains and validates on (each trial's train() makes the same split).
+    Rng split_rng(s.fixed.seed);
+    const TrainValidation split = split_data(s.fixed, data.train, split_rng);
     std::fprintf(stderr, "data: %s; searching on %lld train / %lld validation images\n", data.description.c_str(),
-                 static_cast<long long>(run.train_data().size()), static_cast<long long>(run.validation_data().size()));
+                 static_cast<long long>(split.train.size()), static_cast<long long>(split.validation.size()));
   }
 
   std::unique_ptr<SearchStrategy> strategy = make_strategy(s, space);

@@ -3,7 +3,7 @@
 #include <cmath>
 #include <stdexcept>
 
-#include "nnlab/kernels/threads.h"
+#include "nnlab/experiments/experiment_config.h"
 #include "nnlab/layers/conv2d.h"
 #include "nnlab/losses/softmax_cross_entropy.h"
 #include "nnlab/model/model_spec.h"
@@ -61,19 +61,13 @@ FilterStudy learn_filters(const TrainTest& data, const FilterSettings& settings)
     throw std::invalid_argument("epochs must be at least 1, got " + std::to_string(settings.epochs));
   FilterStudy study;
   study.spec = preset_spec("simple-cnn");
-  TrainConfig config;
-  config.model = study.spec;
-  config.init = Initializer::normal(settings.init_std).str();
-  config.optimizer.name = "adam";
-  config.optimizer.lr = settings.lr;
-  config.schedule = "constant";
-  config.augment = "none";
+  OptimizerOptions adam;
+  adam.name = "adam";
+  adam.lr = settings.lr;
+  TrainConfig config = experiment_config(study.spec, Initializer::normal(settings.init_std), adam, settings.seed);
   config.epochs = settings.epochs;
   config.batch_size = settings.batch_size;
   config.train_size = settings.train_size;
-  config.val_split = 0;
-  config.seed = settings.seed;
-  config.threads = num_threads();
   Training training(config, data.train);
   Conv2d<float>& conv = first_convolution(training.model());
   study.before = conv.weight();

@@ -53,14 +53,15 @@ PathSetting setting(const std::string& label, const std::string& name, double lr
 }  // namespace
 
 std::vector<PathSetting> bowl_settings() {
-  return {setting("SGD", "sgd", 0.95),        setting("Momentum", "momentum", 0.1), setting("Nesterov", "nesterov", 0.1),
-          setting("AdaGrad", "adagrad", 1.5), setting("RMSProp", "rmsprop", 0.2),   setting("Adam", "adam", 0.3)};
+  return {setting("SGD", "sgd", 0.95),          setting("Momentum", "momentum", 0.1),
+          setting("Nesterov", "nesterov", 0.1), setting("AdaGrad", "adagrad", 1.5),
+          setting("RMSProp", "rmsprop", 0.2),   setting("Adam", "adam", 0.3)};
 }
 
 std::vector<PathSetting> saddle_settings() {
-  return {setting("SGD", "sgd", 0.1),          setting("Momentum", "momentum", 0.05),
-          setting("Nesterov", "nesterov", 0.05), setting("AdaGrad", "adagrad", 0.3),
-          setting("RMSProp", "rmsprop", 0.03),  setting("Adam", "adam", 0.1)};
+  return {
+      setting("SGD", "sgd", 0.1),         setting("Momentum", "momentum", 0.05), setting("Nesterov", "nesterov", 0.05),
+      setting("AdaGrad", "adagrad", 0.3), setting("RMSProp", "rmsprop", 0.03),   setting("Adam", "adam", 0.1)};
 }
 
 OptimizerPath run_path(const Surface& surface, const PathSetting& setting, int steps) {

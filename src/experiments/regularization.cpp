@@ -6,7 +6,7 @@
 #include <cstdio>
 #include <stdexcept>
 
-#include "nnlab/kernels/threads.h"
+#include "nnlab/experiments/experiment_config.h"
 #include "nnlab/losses/softmax_cross_entropy.h"
 #include "nnlab/model/model_spec.h"
 #include "nnlab/train/train.h"
@@ -27,22 +27,14 @@ Dataset first(const Dataset& data, int64_t count) {
   return data.slice(0, count);
 }
 
-// A run of the experiments: plain (constant-rate) training on images without augmentation or
-// validation split, the weights from Rng(seed), the batches from their own generator.
-TrainConfig experiment_config(const std::string& spec, const Initializer& init, const OptimizerOptions& optimizer,
-                              int epochs, int64_t batch_size, uint64_t seed) {
-  TrainConfig c;
-  c.model = spec;
-  c.init = init.str();
-  c.optimizer = optimizer;
-  c.schedule = "constant";
-  c.augment = "none";
+// A run of these experiments: experiment_config's, for epochs of batches drawn from their own
+// generator (batch_seed), so that layers drawing at initialisation cannot shift them.
+TrainConfig regularization_config(const std::string& spec, const Initializer& init, const OptimizerOptions& optimizer,
+                                  int epochs, int64_t batch_size, uint64_t seed) {
+  TrainConfig c = experiment_config(spec, init, optimizer, seed);
   c.epochs = epochs;
   c.batch_size = batch_size;
-  c.val_split = 0;
-  c.seed = seed;
   c.shuffle_seed = batch_seed(seed);
-  c.threads = num_threads();
   return c;
 }
 
@@ -111,9 +103,9 @@ std::vector<BatchNormCurves> batchnorm_comparison(const Dataset& train, const Ba
         normalization = settings.eps == 1e-5 ? "batchnorm" : token;
       }
       const TrainConfig config =
-          experiment_config(deep_mlp_spec(settings.hidden_layers, settings.units, train.num_classes, normalization),
-                            Initializer::normal(std), OptimizerOptions{"sgd", settings.lr, WeightDecay::none()},
-                            settings.epochs, settings.batch_size, settings.seed);
+          regularization_config(deep_mlp_spec(settings.hidden_layers, settings.units, train.num_classes, normalization),
+                                Initializer::normal(std), OptimizerOptions{"sgd", settings.lr, WeightDecay::none()},
+                                settings.epochs, settings.batch_size, settings.seed);
       SoftmaxCrossEntropy<float> loss;
       auto evaluator = std::make_shared<EpochEvaluator>(loss, std::vector<const Dataset*>{&images});
       Training training(config, images, {.after = {evaluator}});
@@ -162,7 +154,7 @@ std::vector<OverfitOutcome> overfit_comparison(const TrainTest& data, const Over
     SoftmaxCrossEntropy<float> loss;
     auto evaluator = std::make_shared<EpochEvaluator>(loss, std::vector<const Dataset*>{&images, &data.test});
     Training training(
-        experiment_config(o.model, Initializer::he_normal(), options, epochs, settings.batch_size, settings.seed),
+        regularization_config(o.model, Initializer::he_normal(), options, epochs, settings.batch_size, settings.seed),
         images, {.after = {evaluator}});
     const auto params = training.model().parameters();  // its Dropout layers are seeded; the weights come from above
     for (size_t i = 0; i < params.size(); ++i) {
@@ -197,8 +189,8 @@ EarlyStoppingDemo early_stopping_demo(const TrainTest& data, const EarlyStopping
   // every epoch for the chart, and with it. Nothing random differs, so the second is the
   // first cut short, and its restored model is the first run's model at the best epoch.
   for (bool early : {false, true}) {
-    TrainConfig config = experiment_config(demo.model, Initializer::he_normal(), settings.optimizer,
-                                           settings.max_epochs, settings.batch_size, settings.seed + 1);
+    TrainConfig config = regularization_config(demo.model, Initializer::he_normal(), settings.optimizer,
+                                               settings.max_epochs, settings.batch_size, settings.seed + 1);
     config.shuffle_seed = batch_seed(settings.seed);
     config.train_size = settings.train_size;
     config.val_split = settings.validation_share;

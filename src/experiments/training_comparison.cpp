@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "nnlab/kernels/threads.h"
+#include "nnlab/experiments/experiment_config.h"
 #include "nnlab/losses/softmax_cross_entropy.h"
 #include "nnlab/train/train.h"
 
@@ -13,17 +13,9 @@ std::vector<TrainingOutcome> compare_training(const TrainTest& data, const Compa
   std::vector<TrainingOutcome> outcomes;
   for (const TrainingRun& run : runs) {
     // The same seed for every run: the same initial weights (for the same initialiser) and batches.
-    TrainConfig config;
-    config.model = settings.model;
-    config.init = run.init.str();
-    config.optimizer = run.optimizer;
-    config.schedule = "constant";
-    config.augment = "none";
+    TrainConfig config = experiment_config(settings.model, run.init, run.optimizer, settings.seed);
     config.iterations = settings.iterations;
     config.batch_size = settings.batch_size;
-    config.val_split = 0;
-    config.seed = settings.seed;
-    config.threads = num_threads();
     Training training(config, data.train);
     TrainingOutcome outcome{run.label, describe(run.optimizer), run.init.str(), {}, 0, 0, 0, {}};
     try {

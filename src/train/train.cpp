@@ -13,24 +13,6 @@ namespace nnlab {
 
 namespace {
 
-// The config's training and validation samples; the split draws from `rng`, or from its own
-// generator with split_seed.
-TrainValidation split_data(const TrainConfig& config, const Dataset& data, Rng& rng) {
-  if (data.size() == 0) throw std::invalid_argument("no training data");
-  const Dataset* source = &data;
-  Dataset first;
-  if (config.train_size > 0 && config.train_size < data.size()) {
-    first = data.slice(0, config.train_size);
-    source = &first;
-  }
-  if (config.val_split == 0) return {*source, Dataset{}};
-  if (config.split_seed) {
-    Rng split_rng(*config.split_seed);
-    return split_validation(*source, config.val_split, split_rng);
-  }
-  return split_validation(*source, config.val_split, rng);
-}
-
 // --augment auto moves images by up to 2 pixels for a model with convolutions, whose filters
 // are made to find a stroke wherever it is; an MLP's results stay as they were.
 bool has_convolution(const Module<float>& module) {
@@ -52,6 +34,22 @@ Augmentation augmentation(const TrainConfig& config, const Module<float>& model,
 }
 
 }  // namespace
+
+TrainValidation split_data(const TrainConfig& config, const Dataset& data, Rng& rng) {
+  if (data.size() == 0) throw std::invalid_argument("no training data");
+  const Dataset* source = &data;
+  Dataset first;
+  if (config.train_size > 0 && config.train_size < data.size()) {
+    first = data.slice(0, config.train_size);
+    source = &first;
+  }
+  if (config.val_split == 0) return {*source, Dataset{}};
+  if (config.split_seed) {
+    Rng split_rng(*config.split_seed);
+    return split_validation(*source, config.val_split, split_rng);
+  }
+  return split_validation(*source, config.val_split, rng);
+}
 
 Training::Training(const TrainConfig& config, const Dataset& data, TrainCallbacks callbacks)
     : config_((check(config), config)),

@@ -85,6 +85,10 @@ class Training {
   std::unique_ptr<Trainer> trainer_;
 };
 
+// The config's training and validation samples (train_size, val_split): the split draws from
+// `rng`, or from a generator of its own with split_seed; with val_split 0 nothing is drawn.
+TrainValidation split_data(const TrainConfig& config, const Dataset& data, Rng& rng);
+
 struct TrainResult {
   Sequential<float> model;
   History history;
