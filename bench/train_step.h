@@ -36,7 +36,7 @@ inline void fill_with_mnist(Tensor<float>& x, Tensor<float>& labels) {
 inline void time_train_steps(benchmark::State& state, const std::string& spec, const Tensor<float>& x,
                              const Tensor<float>& labels, double flops_per_sample) {
   const int threads = static_cast<int>(state.range(0));
-  set_num_threads(threads);
+  const ThreadScope scope(threads);
   Rng rng(42);
   auto model = build_model<float>(spec, x.shape().sample_shape());
   model.initialize(Initializer::he_normal(), rng);

@@ -14,23 +14,91 @@ Monitor::Monitor(const MonitorOptions& options) : options_(options), health_(opt
   if (options_.histogram_bins < 1) throw std::invalid_argument("the monitor's histograms need at least one bin");
 }
 
-void Monitor::on_train_begin(TrainState& state) {
-  // It watches the layers of a Sequential model through its hooks (a Residual block is one layer).
-  auto* sequential = dynamic_cast<Sequential<float>*>(&state.model);
+namespace {
+std::string child_path(const std::string& path, const std::string& name) {
+  return path.empty() ? name : path + "." + name;
+}
+}  // namespace
+
+// Adds the leaves under `module` to layers_, and hooks on every Sequential among them that map
+// the Sequential's child index to the layer's.
+void Monitor::watch(Module<float>& module, const std::string& path) {
+  auto* sequential = dynamic_cast<Sequential<float>*>(&module);
   if (sequential == nullptr) {
-    throw std::invalid_argument("the monitor watches a Sequential model's layers; got a " + state.model.type());
+    const auto children = module.children();
+    if (children.empty()) {
+      layers_.push_back({path.empty() ? "0" : path, module.type(), module.spec(), !module.parameters().empty(), false});
+    }
+    for (const auto& [name, child] : children) watch(*child, child_path(path, name));
+    return;
   }
-  Sequential<float>& model = *sequential;
+  // layer_of[i]: the index in layers_ of child i, or -1 for a container (watched through its own hooks).
+  std::vector<int64_t> layer_of;
+  for (size_t i = 0; i < sequential->size(); ++i) {
+    Module<float>& child = (*sequential)[i];
+    const std::string name = child_path(path, std::to_string(i));
+    if (child.children().empty()) {
+      layer_of.push_back(static_cast<int64_t>(layers_.size()));
+      layers_.push_back({name, child.type(), child.spec(), !child.parameters().empty(), true});
+    } else {
+      layer_of.push_back(-1);
+      watch(child, name);
+    }
+  }
+  // Hooks run on every layer call; all but a flag test is skipped on steps that are not sampled.
+  hooks_.push_back(
+      sequential->add_forward_hook([this, layer_of](size_t child, Layer<float>& /*layer*/,
+                                                    const Tensor<float>& /*input*/, const Tensor<float>& output) {
+        if (!sampling_ || layer_of[child] < 0) return;
+        record_activations(static_cast<size_t>(layer_of[child]), output);
+      }));
+  hooks_.push_back(sequential->add_backward_hook([this, layer_of](size_t child, Layer<float>& /*layer*/,
+                                                                  const Tensor<float>& output_grad,
+                                                                  const Tensor<float>& input_grad) {
+    if (!sampling_ || layer_of[child] < 0) return;
+    LayerSample& s = current_[static_cast<size_t>(layer_of[child])];
+    s.output_grad_norm = l2_norm(output_grad.span());
+    s.input_grad_norm = input_grad.empty() ? NAN : l2_norm(input_grad.span());
+  }));
+}
+
+void Monitor::record_activations(size_t i, const Tensor<float>& output) {
+  const Moments m = moments(output.span());
+  LayerSample& s = current_[i];
+  s.activation_mean = m.mean;
+  s.activation_std = m.std;
+  const std::string& type = layers_[i].type;
+  s.dead_fraction = type == "ReLU" ? dead_unit_fraction(output) : NAN;
+  s.saturated_fraction = type == "Sigmoid" ? sigmoid_saturated_fraction(output.span())
+                         : type == "Tanh"  ? tanh_saturated_fraction(output.span())
+                                           : NAN;
+  const auto kept = static_cast<size_t>(std::min(output.size(), options_.histogram_values));
+  if (first_step_ == step_) first_values_[i].assign(output.begin(), output.begin() + kept);
+  last_values_[i].assign(output.begin(), output.begin() + kept);
+}
+
+void Monitor::on_train_begin(TrainState& state) {
   layers_.clear();
-  for (size_t i = 0; i < model.size(); ++i) {
-    layers_.push_back({model[i].type(), model[i].spec(), !model[i].parameters().empty()});
-  }
-  bound_ = model.parameters();
+  hooks_.clear();
+  watch(state.model, "");
+  bound_ = state.model.parameters();
   parameters_.clear();
   for (const auto& p : bound_) {
-    parameters_.push_back(
-        {p.name, static_cast<size_t>(std::stoul(p.name.substr(0, p.name.find('.')))), p.value->size()});
+    // The layer whose path is the longest prefix of the parameter's name.
+    size_t layer = 0, matched = 0;
+    for (size_t i = 0; i < layers_.size(); ++i) {
+      const std::string& name = layers_[i].name;
+      if (name.size() > matched && p.name.size() > name.size() && p.name.starts_with(name) &&
+          p.name[name.size()] == '.') {
+        layer = i;
+        matched = name.size();
+      }
+    }
+    parameters_.push_back({p.name, layer, p.value->size()});
   }
+  std::vector<std::string> names;
+  for (const auto& l : layers_) names.push_back(l.name);
+  health_ = HealthChecks(options_.health, names);
   update_ratio_.bind(bound_);
   current_.assign(layers_.size(), LayerSample{});
   grad_norms_.assign(bound_.size(), NAN);
@@ -41,30 +109,6 @@ void Monitor::on_train_begin(TrainState& state) {
   histograms_.clear();
   warnings_.clear();
   first_step_ = last_step_ = 0;
-
-  // Hooks run on every layer call; all but a flag test is skipped on steps that are not sampled.
-  forward_hook_ = model.add_forward_hook(
-      [this](size_t i, Layer<float>& /*layer*/, const Tensor<float>& /*input*/, const Tensor<float>& output) {
-        if (!sampling_) return;
-        const Moments m = moments(output.span());
-        LayerSample& s = current_[i];
-        s.activation_mean = m.mean;
-        s.activation_std = m.std;
-        const std::string& type = layers_[i].type;
-        s.dead_fraction = type == "ReLU" ? dead_unit_fraction(output) : NAN;
-        s.saturated_fraction = type == "Sigmoid" ? sigmoid_saturated_fraction(output.span())
-                               : type == "Tanh"  ? tanh_saturated_fraction(output.span())
-                                                 : NAN;
-        const auto kept = static_cast<size_t>(std::min(output.size(), options_.histogram_values));
-        if (first_step_ == step_) first_values_[i].assign(output.begin(), output.begin() + kept);
-        last_values_[i].assign(output.begin(), output.begin() + kept);
-      });
-  backward_hook_ = model.add_backward_hook(
-      [this](size_t i, Layer<float>& /*layer*/, const Tensor<float>& output_grad, const Tensor<float>& input_grad) {
-        if (!sampling_) return;
-        current_[i].output_grad_norm = l2_norm(output_grad.span());
-        current_[i].input_grad_norm = input_grad.empty() ? NAN : l2_norm(input_grad.span());
-      });
 }
 
 void Monitor::on_step_begin(TrainState& state) {
@@ -87,7 +131,9 @@ void Monitor::on_step_end(TrainState& /*state*/, double /*loss*/) {
   if (!sampling_) return;
   sampling_ = false;
   update_ratio_.measure();
-  layer_samples_.insert(layer_samples_.end(), current_.begin(), current_.end());
+  for (size_t i = 0; i < current_.size(); ++i) {
+    if (layers_[i].observed) layer_samples_.push_back(current_[i]);
+  }
   const ParameterInfo* first_weight = nullptr;
   const ParameterInfo* last_weight = nullptr;
   double first_rms = NAN, last_rms = NAN;
@@ -121,8 +167,7 @@ void Monitor::warn(std::optional<HealthWarning> warning) {
 }
 
 void Monitor::on_train_end(TrainState& /*state*/) {
-  forward_hook_.remove();
-  backward_hook_.remove();
+  hooks_.clear();
   sampling_ = false;
   finish();
 }
@@ -167,12 +212,12 @@ CsvTable::Cell cell(double value) { return value; }
 
 void Monitor::save_csv(const std::string& folder) const {
   make_folders(folder);
-  CsvTable layers({"step", "layer", "type", "activation_mean", "activation_std", "dead_fraction", "saturated_fraction",
-                   "output_grad_norm", "input_grad_norm"});
+  CsvTable layers({"step", "layer", "name", "type", "activation_mean", "activation_std", "dead_fraction",
+                   "saturated_fraction", "output_grad_norm", "input_grad_norm"});
   for (const auto& s : layer_samples_) {
-    layers.add_row({static_cast<long long>(s.step), static_cast<long long>(s.layer), layers_[s.layer].type,
-                    cell(s.activation_mean), cell(s.activation_std), cell(s.dead_fraction), cell(s.saturated_fraction),
-                    cell(s.output_grad_norm), cell(s.input_grad_norm)});
+    layers.add_row({static_cast<long long>(s.step), static_cast<long long>(s.layer), layers_[s.layer].name,
+                    layers_[s.layer].type, cell(s.activation_mean), cell(s.activation_std), cell(s.dead_fraction),
+                    cell(s.saturated_fraction), cell(s.output_grad_norm), cell(s.input_grad_norm)});
   }
   layers.save(folder + "/monitor_layers.csv");
 
@@ -184,12 +229,12 @@ void Monitor::save_csv(const std::string& folder) const {
   }
   parameters.save(folder + "/monitor_parameters.csv");
 
-  CsvTable histograms({"step", "layer", "type", "bin", "lo", "hi", "count"});
+  CsvTable histograms({"step", "layer", "name", "type", "bin", "lo", "hi", "count"});
   for (const auto& h : histograms_) {
     const double width = (h.bins.hi - h.bins.lo) / static_cast<double>(h.bins.counts.size());
     for (size_t b = 0; b < h.bins.counts.size(); ++b) {
-      histograms.add_row({static_cast<long long>(h.step), static_cast<long long>(h.layer), layers_[h.layer].type,
-                          static_cast<long long>(b), h.bins.lo + width * static_cast<double>(b),
+      histograms.add_row({static_cast<long long>(h.step), static_cast<long long>(h.layer), layers_[h.layer].name,
+                          layers_[h.layer].type, static_cast<long long>(b), h.bins.lo + width * static_cast<double>(b),
                           h.bins.lo + width * static_cast<double>(b + 1), h.bins.counts[b]});
     }
   }

@@ -14,8 +14,8 @@ std::optional<HealthWarning> HealthChecks::observe_gradients(int64_t step, size_
   vanishing_warned_ = true;
   std::ostringstream out;
   out.precision(2);
-  out << "vanishing gradients: the weight gradient of layer " << first_layer << " is " << ratio << "× that of layer "
-      << last_layer << " (per element) for " << vanishing_run_
+  out << "vanishing gradients: the weight gradient of layer " << name(first_layer) << " is " << ratio
+      << "× that of layer " << name(last_layer) << " (per element) for " << vanishing_run_
       << " samples in a row; the first layers hardly learn. Try ReLU with He initialisation, fewer "
          "layers, or normalisation layers.";
   return HealthWarning{step, "vanishing_gradients", static_cast<int64_t>(first_layer), out.str()};
@@ -30,7 +30,7 @@ std::optional<HealthWarning> HealthChecks::observe_saturation(int64_t step, size
   vanishing_warned_ = true;
   std::ostringstream out;
   out.precision(2);
-  out << "vanishing gradients: " << fraction * 100 << "% of the outputs of layer " << layer << " (" << type
+  out << "vanishing gradients: " << fraction * 100 << "% of the outputs of layer " << name(layer) << " (" << type
       << ") are saturated, where its slope is under a fifth of its peak, for " << saturated_run_[layer]
       << " samples in a row; little gradient passes through them. Try ReLU with He initialisation, Xavier "
          "initialisation for "
@@ -49,7 +49,7 @@ std::optional<HealthWarning> HealthChecks::observe_dead_units(int64_t step, size
   dead_warned_[layer] = true;
   std::ostringstream out;
   out.precision(2);
-  out << "dead ReLUs: " << fraction * 100 << "% of the units of layer " << layer
+  out << "dead ReLUs: " << fraction * 100 << "% of the units of layer " << name(layer)
       << " output zero for every sample of the batch, for " << dead_run_[layer]
       << " samples in a row. The learning rate may be too high, or the initialisation or biases push the "
          "units below zero.";

@@ -175,20 +175,39 @@ GradientCheckReport check_layer_gradients(Layer<double>& layer, const Tensor<dou
   return report;
 }
 
-GradientCheckReport check_model_gradients(Sequential<double>& model, Loss<double>& loss, const Tensor<double>& x,
+GradientCheckReport check_model_gradients(Module<double>& model, Loss<double>& loss, const Tensor<double>& x,
                                           const Tensor<double>& target, double h) {
   GradientCheckOptions options;
   options.h = h;
   return check_model_gradients(model, loss, x, target, options);
 }
 
-GradientCheckReport check_model_gradients(Sequential<double>& model, Loss<double>& loss, const Tensor<double>& x,
-                                          const Tensor<double>& target, const GradientCheckOptions& options) {
-  model.check_trainable();
-  const FrozenDropout frozen(model);
-  const bool needed_input_grad = model.needs_input_grad();
-  model.set_input_grad(true);
-  Tensor<double> input = x;
+namespace {
+
+// Any module: every forward runs the whole module.
+GradientCheckReport check_module(Module<double>& model, Loss<double>& loss, Tensor<double>& input,
+                                 const Tensor<double>& target, const GradientCheckOptions& options) {
+  const auto objective = [&] { return loss.forward(model.forward(input), target); };
+  objective();
+  model.zero_grad();
+  const Tensor<double> input_grad = model.backward(loss.backward());
+  std::vector<Tensor<double>> param_grads;
+  for (const auto& p : model.parameters()) param_grads.push_back(*p.grad);
+
+  GradientCheckReport report;
+  Rng sampler(options.seed);
+  report.entries.push_back(compare_gradient("input", input, input_grad, objective, options, sampler));
+  auto params = model.parameters();
+  for (size_t k = 0; k < params.size(); ++k) {
+    report.entries.push_back(
+        compare_gradient(params[k].name, *params[k].value, param_grads[k], objective, options, sampler));
+  }
+  return report;
+}
+
+// A Sequential: a parameter's forwards start at its layer.
+GradientCheckReport check_sequential(Sequential<double>& model, Loss<double>& loss, Tensor<double>& input,
+                                     const Tensor<double>& target, const GradientCheckOptions& options) {
   // inputs[k]: the input of layer k in the last forward (each layer's output is its own
   // buffer, reused), so that a change in layer k needs only layers k, k + 1, ... again.
   std::vector<const Tensor<double>*> inputs(model.size() + 1, &input);
@@ -204,7 +223,6 @@ GradientCheckReport check_model_gradients(Sequential<double>& model, Loss<double
   for (const auto& p : model.parameters()) param_grads.push_back(*p.grad);
 
   GradientCheckReport report;
-  report.frozen_dropout_layers = frozen.count();
   Rng sampler(options.seed);
   report.entries.push_back(compare_gradient(
       "input", input, input_grad, [&] { return forward_from(0); }, options, sampler));
@@ -219,7 +237,23 @@ GradientCheckReport check_model_gradients(Sequential<double>& model, Loss<double
           params[k].name, *params[k].value, param_grads[k], [&] { return forward_from(layer); }, options, sampler));
     }
   }
-  model.set_input_grad(needed_input_grad);
+  return report;
+}
+
+}  // namespace
+
+GradientCheckReport check_model_gradients(Module<double>& model, Loss<double>& loss, const Tensor<double>& x,
+                                          const Tensor<double>& target, const GradientCheckOptions& options) {
+  model.check_trainable();
+  const FrozenDropout frozen(model);
+  const bool needed_input_grad = model.needs_input_grad();
+  model.set_needs_input_grad(true);
+  Tensor<double> input = x;
+  auto* sequential = dynamic_cast<Sequential<double>*>(&model);
+  GradientCheckReport report = sequential != nullptr ? check_sequential(*sequential, loss, input, target, options)
+                                                     : check_module(model, loss, input, target, options);
+  report.frozen_dropout_layers = frozen.count();
+  model.set_needs_input_grad(needed_input_grad);
   return report;
 }
 

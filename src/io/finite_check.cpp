@@ -26,7 +26,7 @@ void check_tensor(const Tensor<float>& tensor, const std::string& name, const st
 
 }  // namespace
 
-void check_finite_tensors(Sequential<float>& model, const std::string& path) {
+void check_finite_tensors(Module<float>& model, const std::string& path) {
   for (const Parameter<float>& p : model.parameters()) check_tensor(*p.value, p.name, path);
   for (const auto& [name, buffer] : model.buffers()) check_tensor(*buffer, name, path);
 }

@@ -18,7 +18,7 @@ constexpr const char* kModelKey = "nnlab.model";
 constexpr const char* kInputShapeKey = "nnlab.input_shape";
 
 // Parameters then buffers, in model order, each under its nn.Sequential name.
-std::vector<std::pair<std::string, Tensor<float>*>> named_tensors(Sequential<float>& model) {
+std::vector<std::pair<std::string, Tensor<float>*>> named_tensors(Module<float>& model) {
   std::vector<std::pair<std::string, Tensor<float>*>> all;
   for (const Parameter<float>& p : model.parameters()) all.emplace_back(p.name, p.value);
   for (const auto& buffer : model.buffers()) all.push_back(buffer);
@@ -88,6 +88,20 @@ Sequential<float> rebuild(const std::map<std::string, std::string>& metadata, co
 
 void save_model(Sequential<float>& model, const std::string& path,
                 const std::map<std::string, std::string>& extra_metadata) {
+  save_model(model, model.input_shape(), path, extra_metadata);
+}
+
+void save_model(Module<float>& model, const Shape& input_sample, const std::string& path,
+                const std::map<std::string, std::string>& extra_metadata) {
+  // Any other module is stored as the one module of a Sequential, the form its spec rebuilds.
+  const bool sequential = dynamic_cast<Sequential<float>*>(&model) != nullptr;
+  const std::string prefix = sequential ? "" : "0.";
+  try {
+    model.output_shape(input_sample);
+  } catch (const std::invalid_argument& e) {
+    throw std::invalid_argument("cannot write " + path + ": the " + model.type() + " does not take samples of shape " +
+                                input_sample.spec() + ": " + e.what());
+  }
   SafetensorsContents contents;
   contents.metadata = extra_metadata;
   for (const char* key : {kVersionKey, kModelKey, kInputShapeKey}) {
@@ -97,14 +111,16 @@ void save_model(Sequential<float>& model, const std::string& path,
   }
   contents.metadata[kVersionKey] = kModelFormatVersion;
   contents.metadata[kModelKey] = model.spec();
-  contents.metadata[kInputShapeKey] = model.input_shape().spec();
-  for (const auto& [name, tensor] : named_tensors(model)) {
+  contents.metadata[kInputShapeKey] = input_sample.spec();
+  for (const auto& [own_name, tensor] : named_tensors(model)) {
+    const std::string name = prefix + own_name;
     if (contents.tensors.count(name)) throw std::logic_error("cannot write " + path + ": two tensors named " + name);
     SafetensorsTensor& stored = contents.tensors[name];
     stored.shape = tensor->shape().to_vector();
     stored.data.assign(tensor->begin(), tensor->end());
   }
-  for (const auto& [name, value] : model.integer_buffers()) {
+  for (const auto& [own_name, value] : model.integer_buffers()) {
+    const std::string name = prefix + own_name;
     if (contents.tensors.count(name)) throw std::logic_error("cannot write " + path + ": two tensors named " + name);
     contents.tensors[name] = {{}, {}, "I64", {*value}};  // a scalar, as PyTorch stores it
   }

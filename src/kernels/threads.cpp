@@ -2,12 +2,10 @@
 
 #include <omp.h>
 
-#include <atomic>
 #include <chrono>
 #include <stdexcept>
 #include <string>
-
-extern "C" void openblas_set_num_threads(int);
+#include <utility>
 
 namespace nnlab {
 
@@ -22,16 +20,12 @@ constexpr int64_t kLateAgainNs = 200'000'000;
 // on a still-busy machine costs two late starts (10-30 ms under load), about 1% of this.
 constexpr int64_t kSerialPeriodNs = 2'000'000'000;
 
-// steady_clock times: the last late start, and until when regions run on one thread.
-std::atomic<int64_t> last_late_ns{0};
-std::atomic<int64_t> serial_until_ns{0};
+// steady_clock times: the last late start, and until when regions run on one thread. Kept
+// per calling thread, as its thread count is: each calling thread leads its own team of
+// workers, and one caller's late workers say nothing about another's.
+thread_local int64_t last_late_ns = 0;
+thread_local int64_t serial_until_ns = 0;
 }  // namespace
-
-void set_num_threads(int threads) {
-  if (threads < 1) throw std::invalid_argument("thread count must be at least 1, got " + std::to_string(threads));
-  omp_set_num_threads(threads);
-  openblas_set_num_threads(threads);
-}
 
 int num_threads() { return omp_get_max_threads(); }
 
@@ -42,10 +36,7 @@ ThreadScope::ThreadScope(int threads) : saved_(omp_get_max_threads()) {
 
 ThreadScope::~ThreadScope() { omp_set_num_threads(saved_); }
 
-bool cores_busy() {
-  const int64_t until = serial_until_ns.load(std::memory_order_relaxed);
-  return until != 0 && detail::now_ns() < until;
-}
+bool cores_busy() { return serial_until_ns != 0 && detail::now_ns() < serial_until_ns; }
 
 namespace detail {
 
@@ -57,10 +48,8 @@ int64_t now_ns() {
 void note_worker_delay(int64_t delay_ns) {
   if (delay_ns <= kLateStartNs) return;
   const int64_t now = now_ns();
-  const int64_t previous = last_late_ns.exchange(now, std::memory_order_relaxed);
-  if (previous != 0 && now - previous < kLateAgainNs) {
-    serial_until_ns.store(now + kSerialPeriodNs, std::memory_order_relaxed);
-  }
+  const int64_t previous = std::exchange(last_late_ns, now);
+  if (previous != 0 && now - previous < kLateAgainNs) serial_until_ns = now + kSerialPeriodNs;
 }
 
 }  // namespace detail

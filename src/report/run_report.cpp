@@ -18,7 +18,7 @@ std::string format(double value, const char* pattern = "%.4f") {
 }
 
 std::string layer_name(const diagnostics::Monitor& monitor, size_t layer) {
-  return "layer " + std::to_string(layer) + " (" + monitor.layers()[layer].type + ")";
+  return "layer " + monitor.layers()[layer].name + " (" + monitor.layers()[layer].type + ")";
 }
 
 // Series beyond the palette's eight colours are told apart by their dash.
@@ -80,10 +80,12 @@ std::vector<size_t> activation_layers(const diagnostics::Monitor& monitor) {
   const auto& layers = monitor.layers();
   std::vector<size_t> chosen;
   for (size_t i = 1; i < layers.size(); ++i) {
-    if (!layers[i].has_parameters && layers[i - 1].has_parameters) chosen.push_back(i);
+    if (layers[i].observed && !layers[i].has_parameters && layers[i - 1].has_parameters) chosen.push_back(i);
   }
   if (chosen.empty()) {
-    for (size_t i = 0; i < layers.size(); ++i) chosen.push_back(i);
+    for (size_t i = 0; i < layers.size(); ++i) {
+      if (layers[i].observed) chosen.push_back(i);
+    }
   }
   return chosen;
 }

@@ -17,8 +17,8 @@ TEST_F(CliMonitor, WritesStatisticsChartsAndReport) {
           out.string());
   ASSERT_EQ(r.code, 0) << r.err;
   const std::string layers = slurp(out / "monitor_layers.csv");
-  EXPECT_EQ(layers.rfind("step,layer,type,activation_mean,activation_std,dead_fraction", 0), 0u) << layers;
-  EXPECT_NE(layers.find(",ReLU,"), std::string::npos);
+  EXPECT_EQ(layers.rfind("step,layer,name,type,activation_mean,activation_std,dead_fraction", 0), 0u) << layers;
+  EXPECT_NE(layers.find("\n1,1,1,ReLU,"), std::string::npos) << layers;  // step 1, layer 1, named "1"
   EXPECT_EQ(slurp(out / "monitor_parameters.csv").rfind("step,parameter,layer,grad_norm", 0), 0u);
   EXPECT_NE(slurp(out / "monitor_parameters.csv").find("0.weight"), std::string::npos);
   EXPECT_GT(count(slurp(out / "monitor_histograms.csv"), "\n"), 40);

@@ -16,6 +16,7 @@
 #include "nnlab/losses/mean_squared_error.h"
 #include "nnlab/losses/softmax_cross_entropy.h"
 #include "nnlab/model/model_spec.h"
+#include "nnlab/model/residual.h"
 #include "nnlab/optim/sgd.h"
 #include "nnlab/train/trainer.h"
 
@@ -103,6 +104,72 @@ TEST(Monitor, RecordsWhatWasComputedByHand) {
   double total = 0;
   for (double c : monitor->histograms()[0].bins.counts) total += c;
   EXPECT_EQ(total, 4);
+}
+
+TEST(Monitor, WatchesTheLayersInsideResidualBlocksByTheirPaths) {
+  // linear 3→4, then a block whose body widens to 6 (so the shortcut is a Linear projection).
+  Sequential<float> model = build_model<float>("linear:4,res(linear:6,relu,linear:6),relu,linear:2", Shape{3});
+  Rng rng(2);
+  model.initialize(Initializer::he_normal(), rng);
+  Dataset data{Tensor<float>(Shape{4, 3}, {1, 2, 3, -1, 0, 2, 3, -2, 1, 0, 0, 1}),
+               Tensor<float>(Shape{4, 2}, {0, 1, 1, 0, 0, 0, 1, 1}), 0};
+  MeanSquaredError<float> loss;
+  SGD<float> sgd(model.parameters(), 0.01);
+  Trainer trainer(model, loss, sgd);
+  auto monitor = std::make_shared<Monitor>(MonitorOptions{.every = 1, .warnings_to = nullptr});
+  trainer.add_callback(monitor);
+  trainer.fit(data, nullptr, {.iterations = 2, .batch_size = 4, .shuffle = false}, rng);
+
+  std::vector<std::string> names, types;
+  for (const LayerInfo& layer : monitor->layers()) {
+    names.push_back(layer.name);
+    types.push_back(layer.type);
+  }
+  EXPECT_EQ(names, (std::vector<std::string>{"0", "1.body.0", "1.body.1", "1.body.2", "1.shortcut", "2", "3"}));
+  EXPECT_EQ(types, (std::vector<std::string>{"Linear", "Linear", "ReLU", "Linear", "Linear", "ReLU", "Linear"}));
+  EXPECT_FALSE(monitor->layers()[4].observed);  // the projection is not run by a Sequential
+  EXPECT_TRUE(monitor->layers()[2].observed);
+
+  // Two sampled steps, each with one sample per observed layer (six of seven).
+  ASSERT_EQ(monitor->layer_samples().size(), 12u);
+  for (const LayerSample& s : monitor->layer_samples()) EXPECT_NE(s.layer, 4u);
+  // The ReLU inside the block saw the body's first Linear's output: its mean is that of relu(h).
+  const LayerSample& inner_relu = monitor->layer_samples()[2];
+  EXPECT_EQ(inner_relu.layer, 2u);
+  EXPECT_GE(inner_relu.activation_mean, 0.0);
+  EXPECT_FALSE(std::isnan(inner_relu.dead_fraction));
+  EXPECT_GT(inner_relu.output_grad_norm, 0.0);
+
+  // Each parameter belongs to the layer whose path starts its name.
+  for (const ParameterInfo& p : monitor->parameters()) {
+    EXPECT_TRUE(p.name.starts_with(monitor->layers()[p.layer].name + ".")) << p.name;
+  }
+  EXPECT_EQ(monitor->parameters().size(), 10u);
+  EXPECT_EQ(monitor->parameters()[6].name, "1.shortcut.weight");
+  EXPECT_EQ(monitor->parameters()[6].layer, 4u);
+  EXPECT_EQ(model.hook_count(), 0u);
+  EXPECT_EQ(dynamic_cast<Residual<float>&>(model[1]).body().hook_count(), 0u);
+}
+
+TEST(Monitor, WatchesAModuleThatIsNotASequential) {
+  // A lone residual block trains as the model: its body's layers are watched.
+  Sequential<float> holder = build_model<float>("res(linear:3,tanh,linear:3)", Shape{3});
+  Module<float>& block = holder[0];
+  Rng rng(4);
+  block.initialize(Initializer::xavier_normal(), rng);
+  Dataset data{Tensor<float>(Shape{2, 3}, {1, 2, 3, -1, 0, 2}), Tensor<float>(Shape{2, 3}, {0, 1, 1, 0, 0, 0}), 0};
+  MeanSquaredError<float> loss;
+  SGD<float> sgd(block.parameters(), 0.01);
+  Trainer trainer(block, loss, sgd);
+  auto monitor = std::make_shared<Monitor>(MonitorOptions{.every = 1, .warnings_to = nullptr});
+  trainer.add_callback(monitor);
+  trainer.fit(data, nullptr, {.iterations = 1, .batch_size = 2, .shuffle = false}, rng);
+  ASSERT_EQ(monitor->layers().size(), 3u);
+  EXPECT_EQ(monitor->layers()[1].name, "body.1");
+  EXPECT_EQ(monitor->layer_samples().size(), 3u);
+  EXPECT_EQ(monitor->parameters()[0].name, "body.0.weight");
+  EXPECT_GT(monitor->layer_samples()[1].activation_std, 0.0);
+  EXPECT_LE(std::abs(monitor->layer_samples()[1].activation_mean), 1.0);  // tanh's outputs
 }
 
 struct DeepRun {

@@ -220,6 +220,27 @@ TEST(GradientCheck, FreezesDropoutInsideResidualBlocks) {
   EXPECT_EQ(report.frozen_dropout_layers, 2);
 }
 
+TEST(GradientCheck, ChecksAModuleThatIsNotASequential) {
+  // A residual block with a projection shortcut, checked on its own: every forward runs the whole
+  // block. Its gradients agree with the same block's inside a Sequential (checked layer by layer).
+  Rng rng(9);
+  Sequential<double> wrapped = initialized_model("res(linear:5,tanh,linear:5)", Shape{3}, rng);
+  Module<double>& block = wrapped[0];
+  ASSERT_EQ(block.type(), "Residual");
+  const Tensor<double> x = random_tensor(Shape{4, 3}, rng);
+  const Tensor<double> target = random_tensor(Shape{4, 5}, rng);
+  MeanSquaredError<double> loss;
+  const GradientCheckReport alone = check_model_gradients(block, loss, x, target);
+  EXPECT_TRUE(alone.passed()) << alone.str();
+  const GradientCheckReport inside = check_model_gradients(wrapped, loss, x, target);
+  ASSERT_EQ(alone.entries.size(), inside.entries.size());
+  ASSERT_EQ(alone.entries.size(), 7u);  // input, body's two weights and biases, the projection's weight and bias
+  for (size_t i = 1; i < alone.entries.size(); ++i) {
+    EXPECT_EQ("0." + alone.entries[i].name, inside.entries[i].name);
+    EXPECT_EQ(alone.entries[i].checked, alone.entries[i].elements);
+  }
+}
+
 TEST(GradientCheck, CatchesADropoutBackwardThatForgetsTheMask) {
   Rng rng(7);
   Sequential<double> model(Shape{12});

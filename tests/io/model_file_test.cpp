@@ -83,6 +83,32 @@ TEST(ModelFile, RoundTripGivesTheSameOutputsBitForBit) {
   }
 }
 
+TEST(ModelFile, SavesAnyModuleAsTheOneModuleOfASequential) {
+  // A residual block on its own (not a Sequential): saved with its input shape, loaded back as the
+  // Sequential its spec builds, under "0."-prefixed names, giving the same outputs.
+  TempDir dir;
+  Sequential<float> holder = build_model<float>("res(linear:6,relu,linear:6)", Shape{4});
+  Module<float>& block = holder[0];
+  Rng rng(5);
+  block.initialize(Initializer::he_normal(), rng);
+  const std::string path = dir.file("block.safetensors");
+  save_model(block, Shape{4}, path);
+  EXPECT_EQ(read_safetensors(path).tensors.count("0.body.0.weight"), 1u);
+  EXPECT_EQ(read_safetensors(path).tensors.count("0.shortcut.weight"), 1u);
+
+  LoadedModel loaded = load_model(path);
+  EXPECT_EQ(loaded.model.spec(), "res(linear:6,relu,linear:6)");
+  const Tensor<float> x = sample_input();
+  const Tensor<float> expected = block.forward(x);
+  const Tensor<float>& actual = loaded.model.forward(x);
+  ASSERT_EQ(actual.shape(), expected.shape());
+  for (int64_t i = 0; i < actual.size(); ++i) EXPECT_EQ(actual[i], expected[i]) << i;
+
+  // An input shape the module cannot take is refused before anything is written.
+  EXPECT_THROW(save_model(block, Shape{5}, dir.file("bad.safetensors")), std::invalid_argument);
+  EXPECT_FALSE(std::filesystem::exists(dir.file("bad.safetensors")));
+}
+
 TEST(ModelFile, TensorsHavePyTorchNamesAndShapes) {
   TempDir dir;
   const SafetensorsContents contents = saved_contents(dir);

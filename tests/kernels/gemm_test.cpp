@@ -9,6 +9,7 @@
 
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <tuple>
 #include <vector>
 
@@ -63,14 +64,11 @@ void expect_gemm_matches(const Case& t, Rng& rng) {
 
 class GemmShapes : public ::testing::TestWithParam<int> {
  protected:
-  void SetUp() override {
-    previous_threads_ = num_threads();
-    set_num_threads(GetParam());
-  }
-  void TearDown() override { set_num_threads(previous_threads_); }
+  void SetUp() override { threads_.emplace(GetParam()); }
+  void TearDown() override { threads_.reset(); }
 
  private:
-  int previous_threads_ = 1;
+  std::optional<ThreadScope> threads_;
 };
 
 TEST_P(GemmShapes, MatchTheTripleLoop) {
@@ -120,8 +118,7 @@ TEST(Gemm, DoublesWithBias) {
 
 TEST(Gemm, InsideAParallelRegionEachThreadComputesItsOwnProduct) {
   // As a convolution does: one product per image, the images split between threads.
-  const int previous = num_threads();
-  set_num_threads(2);
+  std::optional<ThreadScope> threads(2);
   Rng rng(9);
   const int64_t m = 64, n = 100, k = 100;
   const auto a = random_values(m * k, rng);
@@ -133,11 +130,10 @@ TEST(Gemm, InsideAParallelRegionEachThreadComputesItsOwnProduct) {
   }
   // Inside a parallel region each product runs on one thread: so does the expected one. (Outside, a
   // CPU without AVX-512 takes OpenBLAS's 2-thread SGEMM, whose blocking rounds differently.)
-  set_num_threads(1);
+  threads.emplace(1);
   std::vector<float> expected(static_cast<size_t>(m * n));
   gemm(Transpose::kNo, Transpose::kYes, m, n, k, 1.0f, a.data(), b.data(), 0.0f, expected.data());
   for (const auto& result : c) EXPECT_EQ(result, expected);
-  set_num_threads(previous);
 }
 
 }  // namespace

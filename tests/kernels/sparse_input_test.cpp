@@ -88,11 +88,9 @@ TEST(SparseInput, DoubleProductsMatchPlainLoops) {
 }
 
 TEST(SparseInput, ImageSizedBatchOnTwoThreads) {
-  const int before = num_threads();
-  set_num_threads(2);
+  const ThreadScope threads(2);
   expect_products_match<float>(128, 784, 100, 1e-4);
   expect_products_match<float>(128, 784, 512, 1e-4);
-  set_num_threads(before);
 }
 
 TEST(SparseInput, RefusesDenseInputAndKeepsNaN) {

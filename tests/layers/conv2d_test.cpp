@@ -15,11 +15,6 @@ nlohmann::json conv_case(int stride, int padding) {
   return layer_case("conv2d", {{"stride", stride}, {"padding", padding}});
 }
 
-// Restores the thread count a test changed.
-struct ThreadCountGuard {
-  int saved = num_threads();
-  ~ThreadCountGuard() { set_num_threads(saved); }
-};
 }  // namespace
 
 TEST(Conv2d, MatchesPyTorchInFloat64) {
@@ -146,7 +141,6 @@ TEST(Conv2d, SkipsTheInputGradientWhenNotNeeded) {
 }
 
 TEST(Conv2d, SameResultWithOneAndTwoThreadsToTheBit) {
-  ThreadCountGuard guard;
   Rng rng(11);
   // Large enough to be shared between threads (tiny convolutions stay on one).
   Tensor<double> x(Shape{6, 8, 20, 20});
@@ -154,7 +148,7 @@ TEST(Conv2d, SameResultWithOneAndTwoThreadsToTheBit) {
   for (double& v : x) v = rng.normal();
   for (double& v : dy) v = rng.normal();
   const auto run = [&](int threads) {
-    set_num_threads(threads);
+    const ThreadScope scope(threads);
     Conv2d<double> layer(8, 16, 3, 3, 2, 1);
     Rng init_rng(3);
     layer.initialize(Initializer::he_normal(), init_rng);

@@ -1,6 +1,7 @@
 #include "nnlab/layers/dropout.h"
 
 #include <cmath>
+#include <optional>
 
 #include "layers/layer_checks.h"
 #include "nnlab/kernels/threads.h"
@@ -105,14 +106,13 @@ TEST(Dropout, SameSeedSameMaskOtherSeedOtherMask) {
 }
 
 TEST(Dropout, MaskDoesNotDependOnTheThreadCount) {
-  const int threads = num_threads();
   const Tensor<float> x = random_input(Shape{100, 1000}, 13);
   Dropout<float> one(0.5, 14), two(0.5, 14);
-  set_num_threads(1);
+  std::optional<ThreadScope> threads(1);
   const Tensor<float> a = one.forward(x);
-  set_num_threads(2);
+  threads.emplace(2);
   const Tensor<float>& b = two.forward(x);
-  set_num_threads(threads);
+  threads.reset();
   for (int64_t i = 0; i < x.size(); ++i) ASSERT_EQ(a[i], b[i]) << i;
 }
 

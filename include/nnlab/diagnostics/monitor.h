@@ -1,6 +1,7 @@
 #pragma once
 // Monitor: a training callback that looks inside the network every `every` steps through the
-// model's hooks: per layer the activations' mean, std and dead-unit fraction and the norms of
+// hooks of every Sequential in the model's tree (the model itself, the bodies of its residual
+// blocks): per layer the activations' mean, std and dead-unit fraction and the norms of
 // dL/d(output) and dL/d(input); per parameter the gradient norm and the update ratio ‖Δw‖/‖w‖;
 // activation histograms at the first and the last sampled step; and health warnings
 // (training_health.h), printed once each. It keeps its records for CSV export and charts.
@@ -9,6 +10,11 @@
 //   trainer.add_callback(monitor);  // before gradient clipping, to see the raw gradients
 //   trainer.fit(...);
 //   monitor->save_csv("runs/x");
+//
+// Its layers are the modules without children of the model's tree, in order, named by their
+// dotted paths ("0", "3.body.1", "3.shortcut"). Activations and dL/d(output) are recorded for
+// those a Sequential runs (`observed`); a residual block's shortcut projection is not, though
+// its parameters are.
 //
 // Steps that are not sampled cost one flag test per layer call and allocate nothing.
 // Evaluation passes (validation) are not recorded: the hooks only record between
@@ -60,9 +66,11 @@ struct ActivationHistogram {
 };
 
 struct LayerInfo {
+  std::string name;  // the dotted path in the model: "0", "3.body.1"
   std::string type;  // "Linear", "ReLU", ...
   std::string spec;
   bool has_parameters = false;
+  bool observed = true;  // run by a Sequential, whose hooks record its activations
 };
 
 struct ParameterInfo {
@@ -99,13 +107,14 @@ class Monitor final : public Callback {
 
  private:
   void warn(std::optional<HealthWarning> warning);
+  void watch(Module<float>& module, const std::string& path);
+  void record_activations(size_t layer, const Tensor<float>& output);
 
   MonitorOptions options_;
   std::vector<LayerInfo> layers_;
   std::vector<ParameterInfo> parameters_;
   std::vector<Parameter<float>> bound_;
-  HookHandle<float> forward_hook_;
-  HookHandle<float> backward_hook_;
+  std::vector<HookHandle<float>> hooks_;
   bool sampling_ = false;
   int64_t step_ = 0;
   int64_t first_step_ = 0;

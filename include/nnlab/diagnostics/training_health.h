@@ -20,6 +20,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace nnlab::diagnostics {
@@ -41,7 +42,9 @@ struct HealthWarning {
 
 class HealthChecks {
  public:
-  explicit HealthChecks(const HealthOptions& options = {}) : options_(options) {}
+  // layer_names: how the messages name layer i ("layer 3.body.1"); its index where none is given.
+  explicit HealthChecks(const HealthOptions& options = {}, std::vector<std::string> layer_names = {})
+      : options_(options), layer_names_(std::move(layer_names)) {}
 
   // The RMS weight gradients of the first and the last weighted layer at a sampled step.
   std::optional<HealthWarning> observe_gradients(int64_t step, size_t first_layer, double first_rms, size_t last_layer,
@@ -52,7 +55,12 @@ class HealthChecks {
   std::optional<HealthWarning> observe_dead_units(int64_t step, size_t layer, double fraction);
 
  private:
+  std::string name(size_t layer) const {
+    return layer < layer_names_.size() ? layer_names_[layer] : std::to_string(layer);
+  }
+
   HealthOptions options_;
+  std::vector<std::string> layer_names_;
   int vanishing_run_ = 0;
   bool vanishing_warned_ = false;
   std::vector<int> saturated_run_;  // per layer

@@ -14,8 +14,8 @@
 // Each checked coordinate costs two forwards, so a convolutional network's
 // hundreds of thousands of weights would take hours: options.coordinates checks a
 // seeded random sample of each tensor's coordinates instead (sample_coordinates).
-// A model's forwards for a parameter of its layer k start at layer k, from the
-// cached input of that layer, since the layers before it do not change.
+// In a Sequential, the forwards for a parameter of its layer k start at layer k, from
+// the cached input of that layer, since the layers before it do not change.
 //
 // Kinks: ReLU and max pooling are not differentiable everywhere. When θ ± h moves a
 // unit across a kink (a pre-activation across 0, a pooling window's maximum to another
@@ -89,10 +89,11 @@ GradientCheckReport check_layer_gradients(Layer<double>& layer, const Tensor<dou
 GradientCheckReport check_layer_gradients(Layer<double>& layer, const Tensor<double>& x, Rng& rng,
                                           const GradientCheckOptions& options);
 
-// Checks every parameter gradient of `model` (and dL/dx) for loss(model(x), target).
-GradientCheckReport check_model_gradients(Sequential<double>& model, Loss<double>& loss, const Tensor<double>& x,
+// Checks every parameter gradient of `model` (and dL/dx) for loss(model(x), target): any
+// Module (a Sequential, a Residual block, a module type of your own).
+GradientCheckReport check_model_gradients(Module<double>& model, Loss<double>& loss, const Tensor<double>& x,
                                           const Tensor<double>& target, double h = 1e-5);
-GradientCheckReport check_model_gradients(Sequential<double>& model, Loss<double>& loss, const Tensor<double>& x,
+GradientCheckReport check_model_gradients(Module<double>& model, Loss<double>& loss, const Tensor<double>& x,
                                           const Tensor<double>& target, const GradientCheckOptions& options);
 
 // The comparison itself, for any function: checks `analytic` against central differences

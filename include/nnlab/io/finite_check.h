@@ -8,12 +8,12 @@
 
 #include <string>
 
-#include "nnlab/model/sequential.h"
+#include "nnlab/model/module.h"
 
 namespace nnlab {
 
 // Throws std::runtime_error "model PATH: tensor 0.weight holds NaN/Inf values (...)"
 // for the first parameter (then buffer), in model order, that holds one.
-void check_finite_tensors(Sequential<float>& model, const std::string& path);
+void check_finite_tensors(Module<float>& model, const std::string& path);
 
 }  // namespace nnlab

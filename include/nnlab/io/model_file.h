@@ -32,6 +32,12 @@ inline constexpr const char* kModelFormatVersion = "1";
 // Throws std::runtime_error naming the path when the file cannot be written.
 void save_model(Sequential<float>& model, const std::string& path,
                 const std::map<std::string, std::string>& extra_metadata = {});
+// The same for any Module (a Residual block, a module type of your own registered in a
+// ModuleRegistry), which takes samples of shape input_sample. The file holds it as the spec
+// grammar does, as the one module of a Sequential: its tensors are named "0.<name>", and
+// load_model gives back that Sequential.
+void save_model(Module<float>& model, const Shape& input_sample, const std::string& path,
+                const std::map<std::string, std::string>& extra_metadata = {});
 
 struct LoadedModel {
   Sequential<float> model;

@@ -1,6 +1,7 @@
 #pragma once
-// One thread pool: OpenMP, which the OpenMP build of OpenBLAS shares.
-// set_num_threads governs every thread the process runs (nnlab's loops and BLAS).
+// One thread pool: OpenMP, which the OpenMP build of OpenBLAS shares. There is no
+// process-wide thread setting: each calling thread runs nnlab's loops and BLAS with its own
+// count, set for a scope with ThreadScope.
 
 #include <omp.h>
 
@@ -9,7 +10,7 @@
 
 namespace nnlab {
 
-void set_num_threads(int threads);
+// The calling thread's count (ThreadScope's, or OpenMP's default: OMP_NUM_THREADS, or the cores).
 int num_threads();
 
 // The calling thread's thread count for nnlab's loops and BLAS, for the lifetime of the
@@ -32,8 +33,8 @@ class ThreadScope {
 // region costs more than it saves.
 inline constexpr long kParallelThreshold = 1 << 15;
 
-// Whether nnlab's parallel regions should run on one thread for now, because the
-// cores are busy with other processes (see run_parallel).
+// Whether the calling thread's parallel regions should run on one thread for now,
+// because the cores are busy with other processes (see run_parallel).
 bool cores_busy();
 
 namespace detail {
