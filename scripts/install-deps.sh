@@ -9,6 +9,7 @@ packages=(
   libopenblas-openmp-dev  # OpenBLAS built with OpenMP: one thread pool for nnlab and BLAS
   zlib1g-dev              # gzip-compressed IDX files
   libpng-dev              # PNG images for nnlab predict
+  libcsv-dev              # CSV tables (nnlab train --data table.csv): quoting, streaming
   libcli11-dev            # command-line parsing
   nlohmann-json3-dev      # JSON (history, safetensors header)
   libgtest-dev            # tests

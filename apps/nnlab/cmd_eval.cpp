@@ -1,13 +1,16 @@
-// nnlab eval: a saved model's loss and accuracy on the test data.
+// nnlab eval: a saved model's loss and accuracy (for regression: R², MSE, MAE) on test data,
+// by default the test part of the data the model was trained on.
 
+#include <cmath>
 #include <cstdio>
 
 #include "commands.h"
-#include "nnlab/data/mnist.h"
+#include "model_data.h"
+#include "nnlab/data/data_source.h"
 #include "nnlab/io/model_file.h"
 #include "nnlab/kernels/threads.h"
-#include "nnlab/losses/softmax_cross_entropy.h"
-#include "nnlab/train/trainer.h"
+#include "nnlab/losses/loss_factory.h"
+#include "nnlab/train/evaluate.h"
 
 namespace nnlab::cli {
 
@@ -21,21 +24,51 @@ struct EvalSettings {
 int run_eval(const EvalSettings& s) {
   const ThreadScope threads(capped_threads(s.threads));
   LoadedModel loaded = load_model(s.model);
-  const TrainTest data = load_mnist(s.data.empty() ? default_mnist_folder() : s.data);
-  if (loaded.model.input_shape().numel() != data.test.sample_shape().numel()) {
+  const ModelData model = model_data(loaded, s.model);
+  const std::optional<TableSchema>& schema = model.schema;
+  Dataset test;
+  std::string about;
+  try {
+    if (schema && !s.data.empty()) {
+      // Another table of the same columns: every row of it, encoded as the model's training rows were.
+      test = encode_table(read_csv_columns(s.data), *schema);
+      about = s.data + " (" + std::to_string(test.size()) + " rows)";
+    } else {
+      LoadedData data =
+          s.data.empty() && model.description ? load_described_data(*model.description) : load_data(s.data);
+      test = std::move(data.split.test);
+      about = data.split.description;
+    }
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(e.what());
+  }
+  if (loaded.model.input_shape().numel() != test.sample_shape().numel()) {
     throw UsageError("model " + s.model + " takes inputs of shape " + loaded.model.input_shape().str() +
-                     ", the data has " + data.test.sample_shape().str());
+                     ", the data has " + test.sample_shape().str());
   }
-  if (loaded.model.output_shape().numel() != data.test.num_classes) {
-    throw UsageError("model " + s.model + " has " + std::to_string(loaded.model.output_shape().numel()) +
-                     " outputs, the data has " + std::to_string(data.test.num_classes) + " classes");
+  const int64_t outputs = loaded.model.output_shape().numel();
+  if (test.classification() && outputs != test.num_classes) {
+    throw UsageError("model " + s.model + " has " + std::to_string(outputs) + " outputs, the data has " +
+                     std::to_string(test.num_classes) + " classes");
   }
-  SoftmaxCrossEntropy<float> loss;
-  const Metrics m = evaluate(loaded.model, loss, data.test);
+  const auto loss_name = loaded.metadata.find("nnlab.loss");
+  std::unique_ptr<Loss<float>> loss;
+  try {
+    loss = make_loss<float>(loss_name != loaded.metadata.end() ? loss_name->second : "cross-entropy");
+  } catch (const std::invalid_argument& e) {
+    throw UsageError("model " + s.model + ": " + e.what());
+  }
+  Metrics m = evaluate(loaded.model, *loss, test);
   std::printf("model: %s\n", loaded.model.spec().c_str());
-  std::printf("test accuracy %.4f (%lld/%lld), loss %.4f on %s\n", m.accuracy,
-              static_cast<long long>(std::llround(m.accuracy * static_cast<double>(data.test.size()))),
-              static_cast<long long>(data.test.size()), m.loss, data.description.c_str());
+  if (test.classification()) {
+    std::printf("test accuracy %.4f (%lld/%lld), loss %.4f on %s\n", m.accuracy,
+                static_cast<long long>(std::llround(m.accuracy * static_cast<double>(test.size()))),
+                static_cast<long long>(test.size()), m.loss, about.c_str());
+  } else {
+    const double scale = schema ? schema->target_std : 1.0;
+    std::printf("test R² %.4f, MSE %.6g, MAE %.6g (in %s's units) on %s\n", m.r2, m.mse * scale * scale, m.mae * scale,
+                schema ? schema->target.c_str() : "the target", about.c_str());
+  }
   return 0;
 }
 }  // namespace
@@ -43,7 +76,9 @@ int run_eval(const EvalSettings& s) {
 Run add_eval(CLI::App& app) {
   auto s = std::make_shared<EvalSettings>();
   app.add_option("--model", s->model, "A model saved by nnlab train (safetensors)")->required();
-  app.add_option("--data", s->data, "Folder of MNIST IDX files; default: $NNLAB_DATA or the bundled sample");
+  app.add_option("--data", s->data,
+                 "The data (as for nnlab train); default: the test part of the data the model was trained on. "
+                 "For a model of a CSV table: another CSV with the same columns, every row of it");
   app.add_option("--threads", s->threads, "Threads (default: all cores)")->check(positive_integer());
   return [s] { return run_eval(*s); };
 }

@@ -1,4 +1,5 @@
-// nnlab predict: a saved model's class probabilities for one's own images of digits.
+// nnlab predict: a saved model's class probabilities for one's own images (digits made to look
+// like MNIST's), or its predictions for the rows of CSV files (models of tables).
 
 #include <algorithm>
 #include <cstdio>
@@ -7,12 +8,14 @@
 #include <set>
 
 #include "commands.h"
+#include "model_data.h"
 #include "nnlab/data/digit_image.h"
 #include "nnlab/io/atomic_file.h"
 #include "nnlab/io/image_file.h"
 #include "nnlab/io/model_file.h"
 #include "nnlab/kernels/threads.h"
 #include "nnlab/layers/softmax.h"
+#include "predict_table.h"
 
 namespace nnlab::cli {
 
@@ -22,7 +25,8 @@ struct PredictSettings {
   std::string model;
   std::vector<std::string> images;
   bool json = false;
-  std::string save_preprocessed;  // a folder; empty: none
+  std::string save_preprocessed;    // a folder; empty: none
+  std::string preprocess = "auto";  // digit, none, or auto: digit for models of MNIST
   int threads = 0;
 };
 
@@ -48,34 +52,41 @@ std::vector<std::string> preprocessed_paths(const std::vector<std::string>& imag
   return paths;
 }
 
-void print_table(const std::vector<Prediction>& predictions, const std::string& model_path, const std::string& spec) {
+void print_table(const std::vector<Prediction>& predictions, const std::string& model_path, const std::string& spec,
+                 const ModelData& data) {
   std::printf("model %s: %s\n", model_path.c_str(), spec.c_str());
   size_t name_width = 5;
   for (const auto& p : predictions) name_width = std::max(name_width, p.image.size());
   const int w = static_cast<int>(name_width);
-  std::printf("%-*s  class  probability  |", w, "image");
   const size_t classes = predictions.front().probabilities.size();
-  for (size_t k = 0; k < classes; ++k) std::printf(" %6zu", k);
+  int class_width = 5;
+  for (size_t k = 0; k < classes; ++k) {
+    class_width = std::max(class_width, static_cast<int>(data.class_name(static_cast<int64_t>(k)).size()));
+  }
+  std::printf("%-*s  %-*s  probability  |", w, "image", class_width, "class");
+  for (size_t k = 0; k < classes; ++k) std::printf(" %6.6s", data.class_name(static_cast<int64_t>(k)).c_str());
   std::printf("\n");
   for (const auto& p : predictions) {
-    std::printf("%-*s  %5lld  %11.3f  |", w, p.image.c_str(), static_cast<long long>(p.predicted),
+    std::printf("%-*s  %-*s  %11.3f  |", w, p.image.c_str(), class_width, data.class_name(p.predicted).c_str(),
                 p.probabilities[static_cast<size_t>(p.predicted)]);
     for (const double probability : p.probabilities) std::printf(" %6.3f", probability);
     std::printf("\n");
   }
   if (!predictions.front().preprocessed.empty()) {
     const auto folder = std::filesystem::path(predictions.front().preprocessed).parent_path().string();
-    std::printf("wrote the 28×28 inputs the network saw to %s (%zu PGM file%s)\n", folder.c_str(), predictions.size(),
+    std::printf("wrote the inputs the network saw to %s (%zu PGM file%s)\n", folder.c_str(), predictions.size(),
                 predictions.size() == 1 ? "" : "s");
   }
 }
 
-void print_json(const std::vector<Prediction>& predictions, const std::string& model_path, const std::string& spec) {
+void print_json(const std::vector<Prediction>& predictions, const std::string& model_path, const std::string& spec,
+                const ModelData& data) {
   nlohmann::ordered_json out = {
       {"model", model_path}, {"spec", spec}, {"predictions", nlohmann::ordered_json::array()}};
   for (const auto& p : predictions) {
     nlohmann::ordered_json entry = {{"image", p.image},
                                     {"class", p.predicted},
+                                    {"name", data.class_name(p.predicted)},
                                     {"probability", p.probabilities[static_cast<size_t>(p.predicted)]},
                                     {"probabilities", p.probabilities}};
     if (!p.preprocessed.empty()) entry["preprocessed"] = p.preprocessed;
@@ -87,11 +98,22 @@ void print_json(const std::vector<Prediction>& predictions, const std::string& m
 int run_predict(const PredictSettings& s) {
   const ThreadScope threads(capped_threads(s.threads));
   LoadedModel loaded = load_model(s.model);
+  const ModelData data = model_data(loaded, s.model);
+  if (data.kind == "table") return predict_table(loaded, data, s.model, s.images, s.json);
   Sequential<float>& model = loaded.model;
   const Shape input = model.input_shape();
-  if (input.numel() != kDigitField * kDigitField) {
-    throw UsageError("model " + s.model + " takes inputs of shape " + input.spec() + "; predict makes 28×28 grey " +
-                     "images (1x28x28 or 784 values)");
+  // The digit preparation is for digits: for a model of other images (Fashion-MNIST) the image
+  // is only made grey and resized.
+  const bool digit = s.preprocess == "digit" || (s.preprocess == "auto" && data.name == "MNIST");
+  int64_t height = kDigitField, width = kDigitField;
+  if (input.rank() == 3 && input[0] == 1) {
+    height = input[1];
+    width = input[2];
+  }
+  if (input.numel() != height * width || (digit && height * width != kDigitField * kDigitField)) {
+    throw UsageError("model " + s.model + " takes inputs of shape " + input.spec() + "; predict makes " +
+                     (digit ? "28×28 grey images (1x28x28 or 784 values) of digits"
+                            : "grey images (1xHxW, or 784 values for 28×28)"));
   }
   const int64_t classes = model.output_shape().numel();
 
@@ -102,7 +124,14 @@ int run_predict(const PredictSettings& s) {
   for (const std::string& path : s.images) {
     const GreyImage image = read_image(path);
     try {
-      digits.push_back(mnist_digit(image));
+      if (digit) {
+        digits.push_back(mnist_digit(image));
+      } else {
+        // As the image is, grey, resized to the model's input by area averaging.
+        DigitImage plain;
+        plain.image = resize_area(image, width, height);
+        digits.push_back(std::move(plain));
+      }
     } catch (const std::invalid_argument& e) {
       throw UsageError("image " + path + ": " + e.what());
     }
@@ -142,9 +171,9 @@ int run_predict(const PredictSettings& s) {
     predictions.push_back(std::move(p));
   }
   if (s.json) {
-    print_json(predictions, s.model, model.spec());
+    print_json(predictions, s.model, model.spec(), data);
   } else {
-    print_table(predictions, s.model, model.spec());
+    print_table(predictions, s.model, model.spec(), data);
   }
   return 0;
 }
@@ -153,17 +182,23 @@ int run_predict(const PredictSettings& s) {
 
 Run add_predict(CLI::App& app) {
   auto s = std::make_shared<PredictSettings>();
-  app.add_option("--model", s->model, "A model saved by nnlab train (safetensors), taking 28×28 images")->required();
+  app.add_option("--model", s->model, "A model saved by nnlab train (safetensors)")->required();
   app.add_option("images", s->images,
-                 "Images of one digit each: PNG or PGM (P2/P5, 8 or 16 bits), any size, colour or grey, dark on "
-                 "light or light on dark")
+                 "Images: PNG or PGM (P2/P5, 8 or 16 bits), any size, colour or grey (for digits: dark on light or "
+                 "light on dark); for a model of a CSV table, CSV files with its feature columns")
       ->required();
+  app.add_option("--preprocess", s->preprocess,
+                 "digit (made to look like MNIST: see below), none (grey, resized to the model's input), or auto: "
+                 "digit for models of MNIST, none for others (Fashion-MNIST)")
+      ->check(CLI::IsMember({"auto", "digit", "none"}))
+      ->capture_default_str();
   app.add_flag("--json", s->json, "Print JSON instead of a table");
   app.add_option("--save-preprocessed", s->save_preprocessed,
-                 "Write each 28×28 input the network sees to this folder as NAME.pgm");
+                 "Write each input the network sees to this folder as NAME.pgm");
   app.add_option("--threads", s->threads, "Threads (default: all cores)")->check(positive_integer());
   app.footer(
-      "Each image is made to look like MNIST: inverted if dark on light, cropped to the ink, fitted into 20×20 "
+      "With --preprocess digit, each image is made to look like MNIST: inverted if dark on light, cropped to the ink, "
+      "fitted into 20×20 "
       "keeping its aspect ratio, centred by its centre of mass in 28×28.\n");
   return [s] { return run_predict(*s); };
 }

@@ -6,9 +6,10 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <set>
 
 #include "commands.h"
-#include "nnlab/data/mnist.h"
+#include "nnlab/data/data_source.h"
 #include "nnlab/io/atomic_file.h"
 #include "nnlab/io/csv.h"
 #include "nnlab/kernels/threads.h"
@@ -36,7 +37,8 @@ struct SearchSettings {
   double minutes = 0;
   double target = NAN;
   int workers = 2;
-  TrainConfig fixed{};  // nnlab train's flags: what every trial shares; its epochs are the trials'
+  TrainConfig fixed{};          // nnlab train's flags: what every trial shares; its epochs are the trials'
+  std::set<std::string> given;  // the flags given (the data's hints fill the others)
   int grid_points = 5;
   int initial_trials = 10;
   int candidates = 4000;
@@ -215,7 +217,17 @@ int run_search_command(SearchSettings s) {
   s.workers = std::max(1, std::min(s.workers, threads));
   const ThreadScope scope(threads);
 
-  const TrainTest data = load_mnist(s.data.empty() ? default_mnist_folder() : s.data);
+  const LoadedData loaded = load_data(s.data);
+  const TrainTest& data = loaded.split;
+  const std::string applied = apply_data_hints(s.fixed, loaded.hints, s.given);
+  if (!applied.empty()) {
+    std::fprintf(stderr, "settings for this data:%s (give a flag to choose otherwise)\n", applied.c_str());
+  }
+  if (!data.train.classification()) {
+    throw UsageError("--data " + s.data +
+                     " is regression data; a search ranks its trials by validation accuracy, "
+                     "so it needs classes");
+  }
   {
     // What every trial trains and validates on (each trial's train() makes the same split).
     Rng split_rng(s.fixed.seed);
@@ -282,8 +294,7 @@ int run_search_command(SearchSettings s) {
     const Metrics test = evaluate(result.model, loss, data.test);
     std::printf("test accuracy of Best-1 (trial %d, retrained: val acc %.3f): %.4f on %lld images\n", best.index,
                 result.history.epochs.back().val_accuracy, test.accuracy, static_cast<long long>(data.test.size()));
-    std::printf("the same run: %s%s\n", train_command(config).c_str(),
-                s.data.empty() ? "" : (" --data " + s.data).c_str());
+    std::printf("the same run: %s\n", train_command_for_data(config, s.data, loaded.hints).c_str());
   }
   std::printf(
       "wrote %s/trials.jsonl, trials.csv, trials.json, search_curves.svg, search_scatter.svg, "
@@ -321,9 +332,14 @@ Run add_search(CLI::App& app) {
   app.add_option("--halving-rate", s->halving_rate, "halving: keep 1/rate of a rung, with rate× the epochs")
       ->capture_default_str();
   app.add_option("--top", s->top, "Trials shown in the ranking and the curves chart")->capture_default_str();
-  app.add_option("--data", s->data, "Folder of MNIST IDX files; default: $NNLAB_DATA or the bundled sample");
+  app.add_option("--data", s->data,
+                 "The data, as for nnlab train: mnist (default), fashion-mnist, a bundled table, a CSV file (its last "
+                 "column the classes) or a folder of IDX files");
   app.add_option("--out", s->out, "Output folder; a search started again on it resumes")->capture_default_str();
-  return [s] { return run_search_command(*s); };
+  return [s, &app] {
+    s->given = given_flags(app);
+    return run_search_command(*s);
+  };
 }
 
 }  // namespace nnlab::cli

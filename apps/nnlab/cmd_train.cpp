@@ -1,10 +1,11 @@
-// nnlab train: train a model on MNIST (or other IDX data) and report the test accuracy.
+// nnlab train: train a model on MNIST, Fashion-MNIST, IDX data or a CSV table, and report the test
+// accuracy (or, for regression, R², MSE and MAE).
 
 #include <cstdio>
 #include <filesystem>
 
 #include "commands.h"
-#include "nnlab/data/mnist.h"
+#include "nnlab/data/data_source.h"
 #include "nnlab/diagnostics/monitor.h"
 #include "nnlab/io/atomic_file.h"
 #include "nnlab/io/model_file.h"
@@ -148,7 +149,19 @@ int run_train(TrainSettings s, const CheckpointFile* resume) {
   s.config.threads = capped_threads(s.config.threads);
   // The run's threads for everything the command does, the test evaluation included.
   const ThreadScope threads(s.config.threads);
-  const TrainTest data = load_mnist(s.data.empty() ? default_mnist_folder() : s.data);
+  LoadedData loaded;
+  try {
+    loaded = load_data(s.data, s.table);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(e.what());
+  }
+  const TrainTest& data = loaded.split;
+  if (resume == nullptr) {
+    const std::string applied = apply_data_hints(s.config, loaded.hints, s.given);
+    if (!applied.empty()) {
+      std::fprintf(stderr, "settings for this data:%s (give a flag to choose otherwise)\n", applied.c_str());
+    }
+  }
 
   std::shared_ptr<diagnostics::Monitor> monitor;
   TrainCallbacks callbacks;
@@ -208,15 +221,28 @@ int run_train(TrainSettings s, const CheckpointFile* resume) {
                  history.stop_reason.c_str(), checkpoint_path.c_str(), s.out.c_str());
     return 130;
   }
-  SoftmaxCrossEntropy<float>& loss = run.loss();
-  const Metrics test = evaluate(model, loss, data.test);
+  Loss<float>& loss = run.loss();
+  const bool classification = data.test.classification();
+  Metrics test = evaluate(model, loss, data.test);
+  if (!classification && loaded.schema) {
+    // The model learnt standardised targets: the errors in the target's own units.
+    test.mse *= loaded.schema->target_std * loaded.schema->target_std;
+    test.mae *= loaded.schema->target_std;
+  }
   const std::string save_path = s.save.empty() ? s.out + "/model.safetensors" : s.save;
 
   // The history first: it is small, and on a disk too full for the model it is
   // what is left of the finished run (its settings, every epoch, the test result).
   nlohmann::json record = history.to_json();
   record["settings"] = settings_json(run, data.description);
-  record["test"] = {{"loss", json_number(test.loss)}, {"accuracy", json_number(test.accuracy)}};
+  record["test"] = {{"loss", json_number(test.loss)}};
+  if (classification) {
+    record["test"]["accuracy"] = json_number(test.accuracy);
+  } else {
+    record["test"]["r2"] = json_number(test.r2);
+    record["test"]["mse"] = json_number(test.mse);
+    record["test"]["mae"] = json_number(test.mae);
+  }
   if (monitor) {
     // The health warnings stay with the run's record, not only on the terminal.
     record["warnings"] = nlohmann::json::array();
@@ -229,11 +255,20 @@ int run_train(TrainSettings s, const CheckpointFile* resume) {
   save_model(model, save_path,
              {{"nnlab.loss", loss.spec()},
               {"nnlab.classes", std::to_string(data.train.num_classes)},
-              {"nnlab.test_accuracy", std::to_string(test.accuracy)}});
+              {"nnlab.data", loaded.description().dump()},
+              {classification ? "nnlab.test_accuracy" : "nnlab.test_r2",
+               std::to_string(classification ? test.accuracy : test.r2)}});
 
   const double seconds = history.epochs.empty() ? 0.0 : history.epochs.back().seconds;
-  std::printf("test accuracy %.4f (loss %.4f) on %lld images after %.1f s of training\n", test.accuracy, test.loss,
-              static_cast<long long>(data.test.size()), seconds);
+  const char* samples = loaded.kind == "table" ? "rows" : "images";
+  if (classification) {
+    std::printf("test accuracy %.4f (loss %.4f) on %lld %s after %.1f s of training\n", test.accuracy, test.loss,
+                static_cast<long long>(data.test.size()), samples, seconds);
+  } else {
+    std::printf("test R² %.4f, MSE %.6g, MAE %.6g (in %s's units) on %lld %s after %.1f s of training\n", test.r2,
+                test.mse, test.mae, loaded.schema ? loaded.schema->target.c_str() : "the target",
+                static_cast<long long>(data.test.size()), samples, seconds);
+  }
   if (history.restored) {
     std::printf("(the model of epoch %d, the best by %s %.4f, restored by early stopping after epoch %d)\n",
                 history.best_epoch, history.monitor.c_str(), history.best_value,
@@ -252,7 +287,18 @@ Run add_train(CLI::App& app) {
   auto s = std::make_shared<TrainSettings>();
   add_train_config_flags(app, s->config);
   app.add_option("--data", s->data,
-                 "Folder of MNIST IDX files (gzip or raw); default: $NNLAB_DATA or the bundled sample");
+                 "The data: mnist (default: $NNLAB_DATA or the bundled sample), fashion-mnist, a bundled table (" +
+                     bundled_table_names() +
+                     "), a CSV file, or a folder of IDX files (MNIST's layout, any number of classes)");
+  app.add_option("--target", s->table.target,
+                 "CSV data: the target column, by name or 0-based index (default: the last column)");
+  app.add_option("--task", s->table.task,
+                 "CSV data: classification, regression, or auto (text or few whole numbers: classes; "
+                 "otherwise values)")
+      ->check(CLI::IsMember({"auto", "classification", "regression"}))
+      ->capture_default_str();
+  app.add_option("--test-split", s->table.test_split, "CSV data: the share of rows held out as test data")
+      ->capture_default_str();
   app.add_option("--out", s->out, "Output folder for history.csv, history.json and model.safetensors")
       ->capture_default_str();
   app.add_option("--save", s->save, "Where to save the weights (safetensors); default: OUT/model.safetensors");
@@ -277,6 +323,7 @@ Run add_train(CLI::App& app) {
                  "(only --threads and --progress may be given again): the result equals an uninterrupted run's");
   return [s, &app] {
     s->out_given = app.count("--out") > 0;
+    s->given = given_flags(app);
     if (s->resume.empty()) return run_train(*s, nullptr);
     const CheckpointFile checkpoint = read_checkpoint(s->resume + "/" + kCheckpointName);
     return run_train(resumed_settings(app, *s, checkpoint), &checkpoint);

@@ -70,9 +70,12 @@ int main(int argc, char** argv) {
     CLI::App* sub = app.add_subcommand(name, description);
     runs[sub] = adder(*sub);
   };
-  add("train", "Train a model on MNIST (or another 10-class IDX dataset of 28×28 images); writes history, weights and the test accuracy",
+  add("train",
+      "Train a model on MNIST, Fashion-MNIST, IDX images, a bundled table (iris, ...) or your own CSV; writes "
+      "history, weights and the test accuracy (R² for regression)",
       nnlab::cli::add_train);
-  add("eval", "Report a saved model's accuracy on the test data", nnlab::cli::add_eval);
+  add("eval", "Report a saved model's accuracy (R² for regression) on the test part of its data, or on other data",
+      nnlab::cli::add_eval);
   add("predict", "Class probabilities of a saved model for your own images of digits (PNG or PGM)",
       nnlab::cli::add_predict);
   add("gradcheck", "Compare backpropagation with numerical gradients, for every layer and a whole model",

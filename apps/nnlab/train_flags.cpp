@@ -1,17 +1,19 @@
 #include "train_flags.h"
 
+#include <algorithm>
+
 #include "commands.h"
+#include "nnlab/io/number_text.h"
 #include "nnlab/model/model_spec.h"
 #include "nnlab/optim/factory.h"
 
 namespace nnlab::cli {
 
 void add_train_config_flags(CLI::App& app, TrainConfig& c) {
-  app.add_option(
-      "--model", c.model,
-      "Model spec, e.g. \"linear:256,relu,linear:10\" or \"conv:32x3x3:pad=1,relu,maxpool:2,linear:10\", "
-      "or a preset: " +
-          preset_names() + " (see docs/model-spec.md); overrides --hidden, --activation and --dropout");
+  app.add_option("--model", c.model,
+                 "Model spec, e.g. \"linear:256,relu,linear:10\" or \"conv:32x3x3:pad=1,relu,maxpool:2,linear:10\", "
+                 "or a preset: " +
+                     preset_names() + " (see docs/model-spec.md); overrides --hidden, --activation and --dropout");
   app.add_option("--hidden", c.hidden, "Hidden layer sizes of the multilayer network")
       ->delimiter(',')
       ->check(positive_integer())
@@ -24,6 +26,9 @@ void add_train_config_flags(CLI::App& app, TrainConfig& c) {
   app.add_option("--init", c.init,
                  "Weight initialiser: auto (he-normal for relu, xavier-normal otherwise), zero, constant:V, "
                  "normal:STD, xavier-normal, xavier-uniform, he-normal, he-uniform, lecun-normal")
+      ->capture_default_str();
+  app.add_option("--loss", c.loss,
+                 "Loss: auto (cross-entropy for classes, mse for values), cross-entropy, mse, mae, huber[:DELTA]")
       ->capture_default_str();
   app.add_option(
          "--optimizer", c.optimizer.name,
@@ -99,6 +104,60 @@ void add_train_config_flags(CLI::App& app, TrainConfig& c) {
                  "Seed of the batches' order and augmentation alone (default: from --seed's generator)");
   app.add_option("--threads", c.threads, "Threads for everything (default: all cores; at most the cores)")
       ->check(positive_integer());
+}
+
+std::set<std::string> given_flags(const CLI::App& app) {
+  std::set<std::string> given;
+  for (const CLI::Option* option : app.get_options()) {
+    if (option->count() > 0) given.insert(option->get_name());
+  }
+  return given;
+}
+
+namespace {
+std::string widths_text(const std::vector<int64_t>& widths) {
+  std::string text;
+  for (int64_t w : widths) text += (text.empty() ? "" : ",") + std::to_string(w);
+  return text;
+}
+
+// The hinted flags and the config's values for them.
+std::vector<std::pair<std::string, std::string>> hinted(const TrainConfig& c, const TrainingHints& hints) {
+  std::vector<std::pair<std::string, std::string>> flags;
+  if (c.model.empty() && hints.hidden) flags.emplace_back("--hidden", widths_text(c.hidden));
+  if (c.model.empty() && hints.dropout) flags.emplace_back("--dropout", round_trip_number(c.dropout));
+  if (hints.batch_size) flags.emplace_back("--batch-size", std::to_string(c.batch_size));
+  if (c.iterations == 0 && hints.epochs) flags.emplace_back("--epochs", std::to_string(c.epochs));
+  return flags;
+}
+}  // namespace
+
+std::string apply_data_hints(TrainConfig& c, const TrainingHints& hints, const std::set<std::string>& given) {
+  if (c.model.empty()) {
+    if (hints.hidden && !given.count("--hidden")) c.hidden = *hints.hidden;
+    if (hints.dropout && !given.count("--dropout")) c.dropout = *hints.dropout;
+  }
+  if (hints.batch_size && !given.count("--batch-size")) c.batch_size = *hints.batch_size;
+  if (c.iterations == 0 && hints.epochs && !given.count("--epochs")) c.epochs = *hints.epochs;
+  std::string applied;
+  for (const auto& [flag, value] : hinted(c, hints)) {
+    if (!given.count(flag)) applied += " " + flag + " " + value;
+  }
+  try {
+    check(c);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(e.what());
+  }
+  return applied;
+}
+
+std::string train_command_for_data(const TrainConfig& c, const std::string& data, const TrainingHints& hints) {
+  std::string command = train_command(c);
+  const std::vector<std::string> args = train_args(c);
+  for (const auto& [flag, value] : hinted(c, hints)) {
+    if (std::find(args.begin(), args.end(), flag) == args.end()) command += " " + flag + " " + value;
+  }
+  return data.empty() ? command : command + " --data " + data;
 }
 
 }  // namespace nnlab::cli

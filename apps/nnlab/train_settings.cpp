@@ -7,6 +7,9 @@ namespace nnlab::cli {
 nlohmann::json train_settings_json(const TrainSettings& s) {
   nlohmann::json j = to_json(s.config);
   j["data"] = s.data;
+  j["target"] = s.table.target;
+  j["task"] = s.table.task;
+  j["test_split"] = s.table.test_split;
   j["out"] = s.out;
   j["save"] = s.save;
   j["progress"] = s.progress;
@@ -37,6 +40,10 @@ TrainSettings train_settings_from_json(const nlohmann::json& j) {
     throw UsageError(std::string("the saved settings: ") + e.what());
   }
   read(j, "data", s.data);
+  // Settings saved before nnlab read tables lack these three.
+  if (j.contains("target")) read(j, "target", s.table.target);
+  if (j.contains("task")) read(j, "task", s.table.task);
+  if (j.contains("test_split")) read(j, "test_split", s.table.test_split);
   read(j, "out", s.out);
   read(j, "save", s.save);
   read(j, "progress", s.progress);

@@ -4,8 +4,10 @@
 
 #include <cstdint>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <string>
 
+#include "nnlab/data/table_dataset.h"
 #include "nnlab/train/train_config.h"
 
 namespace nnlab::cli {
@@ -13,16 +15,18 @@ namespace nnlab::cli {
 struct TrainSettings {
   TrainConfig config;
   std::string data;
+  TableOptions table;  // for CSV data: the target column, the task, the test split
   std::string out = "runs/train";
   std::string save;
   std::string progress = "auto";
   bool monitor = false;  // record statistics inside the network (diagnostics::Monitor)
   int64_t monitor_every = 10;
-  int checkpoint_every = 1;  // epochs between checkpoints in OUT (0: only when interrupted)
-  std::string resume;        // a run's folder to continue
-  bool dry_run = false;      // print the settings as JSON and stop
-  bool overwrite = false;    // replace a run in `out`
-  bool out_given = false;    // --out was given (else a new run picks a free folder beside the default)
+  int checkpoint_every = 1;     // epochs between checkpoints in OUT (0: only when interrupted)
+  std::string resume;           // a run's folder to continue
+  bool dry_run = false;         // print the settings as JSON and stop
+  bool overwrite = false;       // replace a run in `out`
+  bool out_given = false;       // --out was given (else a new run picks a free folder beside the default)
+  std::set<std::string> given;  // the flags given on the command line (the data's hints fill the others)
 };
 
 // The settings as JSON (a checkpoint keeps them, so that --resume rebuilds the same run)

@@ -41,8 +41,10 @@ std::string require_idx(const std::string& folder, const std::string& name) {
 }  // namespace
 
 Dataset load_idx_classification(const std::string& images_path, const std::string& labels_path, int num_classes) {
-  if (num_classes < 1)
-    throw std::invalid_argument("num_classes must be at least 1, got " + std::to_string(num_classes));
+  if (num_classes < 0) {
+    throw std::invalid_argument("num_classes must be at least 1 (or 0: from the labels), got " +
+                                std::to_string(num_classes));
+  }
   // Both headers are checked before any data is read: a file that is valid IDX
   // but not images (or labels) of the right kind and count is refused before it
   // costs its promised gigabytes.
@@ -79,8 +81,10 @@ Dataset load_idx_classification(const std::string& images_path, const std::strin
   });
   const IdxArray labels = read_idx(labels_path, [&](const IdxHeader& header) { check_labels(header, n); });
 
+  // Without a count, the labels give it: the largest one + 1.
+  const int limit = num_classes > 0 ? num_classes : kMaxIdxClasses;
+  int largest = 0;
   Dataset data;
-  data.num_classes = num_classes;
   const Shape x_shape = images.dims.size() == 3 ? Shape{n, 1, images.dims[1], images.dims[2]} : Shape(images.dims);
   data.x = Tensor<float>(x_shape);
   for (int64_t i = 0; i < data.x.size(); ++i) {
@@ -89,12 +93,15 @@ Dataset load_idx_classification(const std::string& images_path, const std::strin
   data.y = Tensor<float>(Shape{n});
   for (int64_t i = 0; i < n; ++i) {
     const double label = labels.values[static_cast<size_t>(i)];
-    if (label != std::floor(label) || label < 0 || label >= num_classes) {
+    if (label != std::floor(label) || label < 0 || label >= limit) {
       throw std::runtime_error("IDX file " + labels_path + ": label " + std::to_string(label) + " at index " +
-                               std::to_string(i) + " is outside 0.." + std::to_string(num_classes - 1));
+                               std::to_string(i) + " is outside 0.." + std::to_string(limit - 1) +
+                               (num_classes > 0 ? "" : " (labels are class indices)"));
     }
     data.y[i] = static_cast<float>(label);
+    largest = std::max(largest, static_cast<int>(label));
   }
+  data.num_classes = num_classes > 0 ? num_classes : largest + 1;
   return data;
 }
 
@@ -119,6 +126,8 @@ TrainTest load_mnist(const std::string& folder) {
   if (train_images) {
     result.train = load_idx_classification(*train_images, *train_labels);
     result.test = std::move(test);
+    // A class that only one part holds still counts in both.
+    result.train.num_classes = result.test.num_classes = std::max(result.train.num_classes, result.test.num_classes);
     if (result.train.sample_shape() != result.test.sample_shape()) {
       throw std::runtime_error("MNIST folder " + folder + ": training images " + result.train.sample_shape().str() +
                                " and test images " + result.test.sample_shape().str() + " differ in shape");

@@ -25,7 +25,7 @@ std::vector<TrainingOutcome> compare_training(const TrainTest& data, const Compa
     } catch (const TrainingDiverged& e) {
       outcome.failure = e.what();
     }
-    SoftmaxCrossEntropy<float>& loss = training.loss();
+    Loss<float>& loss = training.loss();
     Sequential<float>& model = training.model();
     const size_t n = outcome.step_loss.size();
     const size_t tail = std::min<size_t>(100, n);

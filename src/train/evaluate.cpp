@@ -1,6 +1,8 @@
 #include "nnlab/train/evaluate.h"
 
 #include <algorithm>
+#include <cmath>
+#include <stdexcept>
 
 #include "nnlab/data/data_loader.h"
 #include "nnlab/model/clone.h"
@@ -18,6 +20,57 @@ int64_t count_correct(const Tensor<float>& output, const Tensor<float>& labels) 
   return correct;
 }
 
+namespace {
+// Sums over batches for the regression metrics, per target column.
+struct RegressionSums {
+  int64_t rows = 0;
+  std::vector<double> squared, absolute, target_sum, target_squares;
+
+  void add(const Tensor<float>& output, const Tensor<float>& target) {
+    if (output.size() != target.size()) {
+      throw std::invalid_argument("regression metrics: outputs " + output.shape().str() + " and targets " +
+                                  target.shape().str() + " differ in size");
+    }
+    const int64_t n = target.rank() > 0 ? target.rows() : 0;
+    if (n == 0) return;
+    const int64_t k = target.size() / n;
+    if (squared.empty()) {
+      for (auto* sums : {&squared, &absolute, &target_sum, &target_squares}) sums->assign(static_cast<size_t>(k), 0);
+    }
+    for (int64_t r = 0; r < n; ++r) {
+      for (int64_t j = 0; j < k; ++j) {
+        const double t = target[r * k + j];
+        const double d = static_cast<double>(output[r * k + j]) - t;
+        squared[j] += d * d;
+        absolute[j] += std::abs(d);
+        target_sum[j] += t;
+        target_squares[j] += t * t;
+      }
+    }
+    rows += n;
+  }
+
+  Metrics metrics() const {
+    Metrics m;
+    if (rows == 0) return m;
+    const auto n = static_cast<double>(rows);
+    double sse = 0, sae = 0, r2 = 0;
+    for (size_t j = 0; j < squared.size(); ++j) {
+      sse += squared[j];
+      sae += absolute[j];
+      const double total = target_squares[j] - target_sum[j] * target_sum[j] / n;  // Σ(t − t̄)²
+      // scikit-learn's convention for a constant target: 1 for a perfect fit, 0 otherwise.
+      r2 += total > 0 ? 1 - squared[j] / total : (squared[j] == 0 ? 1.0 : 0.0);
+    }
+    const auto k = static_cast<double>(squared.size());
+    m.mse = sse / (n * k);
+    m.mae = sae / (n * k);
+    m.r2 = r2 / k;
+    return m;
+  }
+};
+}  // namespace
+
 Metrics evaluate_in_place(Module<float>& model, Loss<float>& loss, const Dataset& data, int64_t batch_size) {
   if (data.size() == 0) return {};
   const bool was_training = model.training();
@@ -28,14 +81,28 @@ Metrics evaluate_in_place(Module<float>& model, Loss<float>& loss, const Dataset
   Tensor<float> x, y;
   double total_loss = 0;
   int64_t correct = 0;
+  RegressionSums sums;
   while (loader.next(x, y)) {
     const Tensor<float>& output = model.forward(x);
     total_loss += static_cast<double>(loss.forward(output, y)) * static_cast<double>(x.rows());
-    if (data.classification()) correct += count_correct(output, y);
+    if (data.classification()) {
+      correct += count_correct(output, y);
+    } else {
+      sums.add(output, y);
+    }
   }
   model.set_training(was_training);
   const auto n = static_cast<double>(data.size());
-  return {total_loss / n, data.classification() ? static_cast<double>(correct) / n : NAN};
+  Metrics m = data.classification() ? Metrics{} : sums.metrics();
+  m.loss = total_loss / n;
+  if (data.classification()) m.accuracy = static_cast<double>(correct) / n;
+  return m;
+}
+
+Metrics regression_metrics(const Tensor<float>& output, const Tensor<float>& target) {
+  RegressionSums sums;
+  sums.add(output, target);
+  return sums.metrics();
 }
 
 Metrics evaluate(const Sequential<float>& model, const Loss<float>& loss, const Dataset& data, int64_t batch_size) {

@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "nnlab/kernels/threads.h"
+#include "nnlab/losses/loss_factory.h"
 #include "nnlab/model/model_spec.h"
 #include "nnlab/optim/schedule.h"
 #include "nnlab/train/early_stopping.h"
@@ -33,6 +34,12 @@ Augmentation augmentation(const TrainConfig& config, const Module<float>& model,
   return augment;
 }
 
+// The model's outputs: one per class, or one per target value.
+int64_t output_count(const Dataset& data) {
+  if (data.classification()) return data.num_classes;
+  return data.y.rank() >= 2 ? data.y.row_size() : 1;
+}
+
 }  // namespace
 
 TrainValidation split_data(const TrainConfig& config, const Dataset& data, Rng& rng) {
@@ -54,7 +61,7 @@ TrainValidation split_data(const TrainConfig& config, const Dataset& data, Rng& 
 Training::Training(const TrainConfig& config, const Dataset& data, TrainCallbacks callbacks)
     : config_((check(config), config)),
       rng_(config.seed),
-      spec_(model_spec(config, data.num_classes)),
+      spec_(model_spec(config, output_count(data))),
       model_(Shape{}),
       init_(initializer(config_)) {
   TrainValidation split = split_data(config_, data, rng_);
@@ -62,10 +69,14 @@ Training::Training(const TrainConfig& config, const Dataset& data, TrainCallback
   validation_ = std::move(split.validation);
   if (config_.split_seed) rng_ = Rng(config_.seed);
   if (config_.shuffle_seed) shuffle_rng_.emplace(*config_.shuffle_seed);
+  if (config_.early_stopping > 0 && config_.early_stopping_metric == "val_accuracy" && !data.classification()) {
+    throw std::invalid_argument("--early-stopping-metric val_accuracy needs classes; the data holds values: use val_loss");
+  }
   if (config_.early_stopping > 0 && validation_.size() == 0) {
     throw std::invalid_argument("--early-stopping needs validation data: raise --val-split");
   }
   threads_ = thread_count(config_);
+  loss_ = make_loss<float>(loss_spec(config_, data.classification()));
   model_ = build_model<float>(spec_, train_.sample_shape());
   model_.initialize(init_, rng_);
   model_.check_trainable();
@@ -88,7 +99,7 @@ Training::Training(const TrainConfig& config, const Dataset& data, TrainCallback
   auto schedule = parse_schedule(config_.schedule, optimizer_options_.lr, total_steps);
   schedule_ = schedule->str();
 
-  trainer_ = std::make_unique<Trainer>(model_, loss_, *optimizer_);
+  trainer_ = std::make_unique<Trainer>(model_, *loss_, *optimizer_);
   // The monitor first, so that it sees the gradients before any clipping.
   for (auto& c : callbacks.before) trainer_->add_callback(std::move(c));
   trainer_->add_callback(std::make_shared<LearningRateScheduler>(std::move(schedule)));

@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "nnlab/io/number_text.h"
+#include "nnlab/losses/loss_factory.h"
 #include "nnlab/model/model_spec.h"
 
 namespace nnlab {
@@ -68,6 +69,26 @@ void check(const TrainConfig& c) {
   require(c.early_stopping == 0 || c.val_split > 0,
           "--early-stopping needs validation data to watch: give --val-split above 0 (e.g. 0.1)");
   require(c.threads >= 0, "--threads must be at least 1, got " + std::to_string(c.threads));
+  if (c.loss != "auto") {
+    try {
+      make_loss<float>(c.loss);
+    } catch (const std::invalid_argument& e) {
+      throw std::invalid_argument(std::string("--loss: ") + e.what());
+    }
+  }
+}
+
+std::string loss_spec(const TrainConfig& c, bool classification) {
+  if (c.loss == "auto") return classification ? "cross-entropy" : "mse";
+  if (classification && regression_loss(c.loss)) {
+    throw std::invalid_argument("--loss " + c.loss +
+                                " is a regression loss and the data holds classes: use cross-entropy (or --task "
+                                "regression for a CSV target of numbers)");
+  }
+  if (!classification && !regression_loss(c.loss)) {
+    throw std::invalid_argument("--loss " + c.loss + " needs classes and the data holds values: use mse, mae or huber");
+  }
+  return c.loss;
 }
 
 OptimizerOptions optimizer_options(const TrainConfig& c) {
@@ -84,14 +105,14 @@ Initializer initializer(const TrainConfig& c) {
   return c.activation == "relu" ? Initializer::he_normal() : Initializer::xavier_normal();
 }
 
-std::string model_spec(const TrainConfig& c, int64_t classes) {
+std::string model_spec(const TrainConfig& c, int64_t outputs) {
   if (!c.model.empty()) return c.model;
-  if (c.dropout == 0) return mlp_spec(c.hidden, c.activation, classes);
+  if (c.dropout == 0) return mlp_spec(c.hidden, c.activation, outputs);
   std::string spec;
   for (int64_t width : c.hidden) {
     spec += "linear:" + std::to_string(width) + "," + c.activation + ",dropout:" + text(c.dropout) + ",";
   }
-  return spec + "linear:" + std::to_string(classes);
+  return spec + "linear:" + std::to_string(outputs);
 }
 
 int thread_count(const TrainConfig& c) {
@@ -104,6 +125,7 @@ nlohmann::json to_json(const TrainConfig& c) {
                       {"activation", c.activation},
                       {"dropout", c.dropout},
                       {"init", c.init},
+                      {"loss", c.loss},
                       {"optimizer",
                        {{"name", c.optimizer.name},
                         {"lr", c.optimizer.lr},
@@ -155,6 +177,7 @@ TrainConfig train_config_from_json(const nlohmann::json& j) {
   read(j, "activation", c.activation);
   read(j, "dropout", c.dropout);
   read(j, "init", c.init);
+  read(j, "loss", c.loss);
   if (j.contains("optimizer")) {
     const nlohmann::json& o = j.at("optimizer");
     if (!o.is_object()) throw std::invalid_argument("the setting 'optimizer' is not an object");
@@ -218,6 +241,7 @@ std::vector<std::string> train_args(const TrainConfig& c) {
   add_text("--activation", c.activation, d.activation);
   add_number("--dropout", c.dropout, d.dropout);
   add_text("--init", c.init, d.init);
+  add_text("--loss", c.loss, d.loss);
   add_text("--optimizer", c.optimizer.name, d.optimizer.name);
   add_number("--lr", c.optimizer.lr, d.optimizer.lr);
   add_number("--momentum", c.optimizer.momentum, d.optimizer.momentum);

@@ -11,6 +11,7 @@
 
 #include "cli/cli_runner.h"
 #include "io/png_builder.h"
+#include "nnlab/data/idx.h"
 #include "nnlab/data/mnist.h"
 #include "nnlab/io/image_file.h"
 #include "nnlab/io/model_file.h"
@@ -161,6 +162,51 @@ TEST_F(CliPredict, ConvolutionalModelTableNamesEachImageWithItsClassAndAllProbab
   EXPECT_NE(r.out.find("class  probability  |      0      1"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find(image + "  "), std::string::npos) << r.out;
   EXPECT_EQ(lines(r.out), 3) << r.out;  // the model, the header, one image
+}
+
+TEST_F(CliPredict, AModelOfOtherImagesSeesThemAsTheyAreWithItsClassCount) {
+  // IDX data of 12×12 images in 3 classes (a bright band at the top, middle or bottom), not digits:
+  // predict resizes an image to 12×12 without the digit preparation, which would crop the band.
+  const auto folder = dir_ / "bands";
+  std::filesystem::create_directories(folder);
+  auto band_images = [](int64_t n, std::vector<uint8_t>& labels) {
+    std::vector<uint8_t> pixels;
+    for (int64_t i = 0; i < n; ++i) {
+      const auto c = static_cast<uint8_t>(i % 3);
+      labels.push_back(c);
+      for (int64_t r = 0; r < 12; ++r) {
+        for (int64_t col = 0; col < 12; ++col) pixels.push_back(r / 4 == c ? 200 + (i * 7 + col) % 50 : (i + r) % 30);
+      }
+    }
+    return pixels;
+  };
+  std::vector<uint8_t> train_labels, test_labels;
+  write_idx_u8((folder / "train-images-idx3-ubyte").string(), {300, 12, 12}, band_images(300, train_labels));
+  write_idx_u8((folder / "train-labels-idx1-ubyte").string(), {300}, train_labels);
+  write_idx_u8((folder / "t10k-images-idx3-ubyte").string(), {30, 12, 12}, band_images(30, test_labels));
+  write_idx_u8((folder / "t10k-labels-idx1-ubyte").string(), {30}, test_labels);
+  const std::string model = (dir_ / "bands.safetensors").string();
+  const CliResult t = run("train --data " + folder.string() +
+                          " --hidden 16 --epochs 5 --threads 1 --progress quiet "
+                          "--out " +
+                          (dir_ / "run").string() + " --save " + model);
+  ASSERT_EQ(t.code, 0) << t.err;
+  EXPECT_NE(t.err.find("bands: 300 train / 30 test, 3 classes, images 1x12x12"), std::string::npos) << t.err;
+  EXPECT_GE(std::stod(t.out.substr(t.out.find("test accuracy ") + 14)), 0.9) << t.out;
+  // A 24×24 picture of the middle band, light on dark as the training images are.
+  std::vector<uint8_t> picture(24 * 24, 10);
+  for (int r = 8; r < 16; ++r) std::fill(picture.begin() + r * 24, picture.begin() + r * 24 + 24, 230);
+  const std::string image = (dir_ / "middle.png").string();
+  std::ofstream(image, std::ios::binary) << png_grey8(24, 24, picture);
+  const CliResult p = run("predict --json --model " + model + " " + image);
+  ASSERT_EQ(p.code, 0) << p.err;
+  const auto j = nlohmann::json::parse(p.out);
+  EXPECT_EQ(j["predictions"][0]["class"], 1) << p.out;
+  EXPECT_EQ(j["predictions"][0]["probabilities"].size(), 3u);
+  // The digit preparation asked for: refused, the model is not 28×28.
+  const CliResult digit = run("predict --preprocess digit --model " + model + " " + image);
+  EXPECT_EQ(digit.code, 2);
+  EXPECT_NE(digit.err.find("of digits"), std::string::npos) << digit.err;
 }
 
 TEST_F(CliPredict, BadImagesAreOneLineNamingTheFileAndExitCode2) {

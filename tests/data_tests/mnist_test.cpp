@@ -134,8 +134,10 @@ TEST(Mnist, LabelOutOfRangeNamesItsIndex) {
   const std::string labels = folder.file("labels");
   write_idx_u8(images, {3, 2, 2}, fake_pixels(3, 4));
   write_idx_u8(labels, {3}, {3, 10, 1});
+  // Without a class count the labels give it: 11 classes.
+  EXPECT_EQ(load_idx_classification(images, labels).num_classes, 11);
   try {
-    load_idx_classification(images, labels);
+    load_idx_classification(images, labels, 10);
     ADD_FAILURE() << "no error for label 10";
   } catch (const std::runtime_error& error) {
     const std::string message = error.what();

@@ -30,7 +30,9 @@ inline float pixel_from_byte(uint8_t byte) { return static_cast<float>(byte / 25
 TrainTest load_mnist(const std::string& folder);
 
 // Images and labels from two IDX files: images N×H×W (or N×C×H×W) of bytes, labels N.
-Dataset load_idx_classification(const std::string& images_path, const std::string& labels_path, int num_classes = 10);
+// num_classes 0: as many classes as the largest label + 1 (at most kMaxIdxClasses).
+inline constexpr int kMaxIdxClasses = 100000;
+Dataset load_idx_classification(const std::string& images_path, const std::string& labels_path, int num_classes = 0);
 
 // The data folder nnlab uses when none is given: $NNLAB_DATA, else the bundled
 // data/mnist of the source tree.

@@ -25,7 +25,17 @@ namespace nnlab {
 struct Metrics {
   double loss = NAN;
   double accuracy = NAN;  // NaN for regression
+  // Regression only (NaN for classification): the mean squared and absolute errors over all
+  // target values, and R², the coefficient of determination 1 − Σ(y − t)² / Σ(t − t̄)², per
+  // target column and averaged over them (scikit-learn's r2_score): 1 for a perfect fit, 0
+  // for predicting the mean, below 0 for worse.
+  double mse = NAN;
+  double mae = NAN;
+  double r2 = NAN;
 };
+
+// The regression metrics of outputs against targets (both N×K, or [N]).
+Metrics regression_metrics(const Tensor<float>& output, const Tensor<float>& target);
 
 // Loss and accuracy of `model` on `data`, in eval mode, in batches.
 Metrics evaluate(const Sequential<float>& model, const Loss<float>& loss, const Dataset& data,

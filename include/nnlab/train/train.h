@@ -54,7 +54,7 @@ class Training {
   const TrainConfig& config() const { return config_; }
   Sequential<float>& model() { return model_; }
   Trainer& trainer() { return *trainer_; }
-  SoftmaxCrossEntropy<float>& loss() { return loss_; }
+  Loss<float>& loss() { return *loss_; }
   const Dataset& train_data() const { return train_; }
   const Dataset& validation_data() const { return validation_; }
   const std::string& spec() const { return spec_; }
@@ -81,7 +81,7 @@ class Training {
   std::string schedule_;
   int threads_ = 1;
   std::unique_ptr<Optimizer<float>> optimizer_;
-  SoftmaxCrossEntropy<float> loss_;
+  std::unique_ptr<Loss<float>> loss_;
   std::unique_ptr<Trainer> trainer_;
 };
 

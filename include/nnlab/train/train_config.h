@@ -35,6 +35,9 @@ struct TrainConfig {
   std::string activation = "relu";
   double dropout = 0;
   std::string init = "auto";  // auto: he-normal for ReLU networks, xavier-normal otherwise
+  // cross-entropy, mse, mae, huber[:DELTA] (loss_factory.h); auto: cross-entropy for data of
+  // classes, mse for data of values (regression).
+  std::string loss = "auto";
 
   OptimizerOptions optimizer{"adam", 0.0, {}};  // lr 0: the optimizer's default_lr
   double weight_decay = 0;                      // L2 (decoupled for adamw)
@@ -78,8 +81,13 @@ void check(const TrainConfig& config);
 OptimizerOptions optimizer_options(const TrainConfig& config);
 // The initialiser: `init`, or for "auto" He for ReLU networks and Xavier for the others.
 Initializer initializer(const TrainConfig& config);
-// The model spec for `classes` outputs: `model` (a preset expanded), or the MLP.
-std::string model_spec(const TrainConfig& config, int64_t classes);
+// The model spec for `outputs` outputs (the classes, or the values of a regression): `model`
+// (a preset expanded), or the MLP.
+std::string model_spec(const TrainConfig& config, int64_t outputs);
+// The loss for `data`: `loss`, or for "auto" cross-entropy for classes and mse for values.
+// Throws std::invalid_argument naming --loss when it does not suit the data (a regression loss
+// on class labels, cross-entropy on values).
+std::string loss_spec(const TrainConfig& config, bool classification);
 // The threads it runs on: `threads`, or every core for 0.
 int thread_count(const TrainConfig& config);
 

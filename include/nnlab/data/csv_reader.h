@@ -1,0 +1,59 @@
+#pragma once
+// A CSV table read column by column, on libcsv (quoted fields, embedded delimiters and
+// newlines, CRLF), streamed from the file in blocks:
+//
+//   CsvColumns table = read_csv_columns("houses.csv");
+//   const CsvColumn& price = table.column("price");
+//
+// The first row is the header, unless every cell of it is a number (the columns are then
+// named by their index, "0", "1", ...). The delimiter is the one of , ; tab | that the header
+// line holds most often outside quotes. A column is numeric when its first value is a number;
+// every later value must then be one too. Other columns are text, kept as codes into their
+// list of distinct values (categories, in order of appearance).
+//
+// Bad input gets one line naming the file, the line and the column and throws
+// std::runtime_error: an empty file, a header without rows, a row with more or fewer fields
+// than the header, a cell that is not a number in a numeric column, an empty cell, bad quoting.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace nnlab {
+
+struct CsvColumn {
+  std::string name;
+  bool numeric = true;
+  std::vector<float> values;            // numeric: one per row
+  std::vector<int32_t> codes;           // text: one per row, an index into categories
+  std::vector<std::string> categories;  // text: the distinct values, in order of appearance
+};
+
+struct CsvColumns {
+  std::string path;
+  char delimiter = ',';
+  bool has_header = true;
+  int64_t rows = 0;
+  std::vector<CsvColumn> columns;
+  std::vector<int64_t> lines;  // the file's line on which each row starts (1-based)
+
+  // The column of this name, or of this 0-based index given as a number ("3"; "-1" is the
+  // last); throws std::runtime_error naming the file and the columns there are.
+  const CsvColumn& column(const std::string& name_or_index) const;
+  size_t index_of(const std::string& name_or_index) const;
+};
+
+struct CsvLimits {
+  int64_t max_columns = 100000;
+  int64_t max_field_bytes = 1 << 20;  // a cell longer than this is refused
+};
+
+CsvColumns read_csv_columns(const std::string& path, const CsvLimits& limits = {});
+
+// A cell or column name as messages show it: on one line (newlines, tabs and other control
+// characters escaped as \n, \t, \xHH) and cut after 40 characters.
+std::string printable(const std::string& text);
+// The same from text in memory (`name` stands for the file in messages).
+CsvColumns parse_csv_columns(const std::string& text, const std::string& name, const CsvLimits& limits = {});
+
+}  // namespace nnlab
