@@ -3,6 +3,7 @@
 find_package(OpenMP REQUIRED)
 find_package(ZLIB REQUIRED)
 find_package(PNG REQUIRED)
+find_package(JPEG REQUIRED)
 find_package(nlohmann_json 3 REQUIRED)
 
 # The OpenMP build of OpenBLAS (Debian's libopenblas-openmp-dev), linked by its
@@ -23,5 +24,5 @@ if(NOT CSV_INCLUDE_DIR OR NOT CSV_LIBRARY)
   message(FATAL_ERROR "libcsv not found: run scripts/install-deps.sh")
 endif()
 
-set(NNLAB_DEPENDENCIES OpenMP::OpenMP_CXX ${OPENBLAS_LIBRARY} ZLIB::ZLIB PNG::PNG ${CSV_LIBRARY}
+set(NNLAB_DEPENDENCIES OpenMP::OpenMP_CXX ${OPENBLAS_LIBRARY} ZLIB::ZLIB PNG::PNG JPEG::JPEG ${CSV_LIBRARY}
                        nlohmann_json::nlohmann_json)

@@ -10,6 +10,7 @@ packages=(
   zlib1g-dev              # gzip-compressed IDX files
   libpng-dev              # PNG images for nnlab predict
   libcsv-dev              # CSV tables (nnlab train --data table.csv): quoting, streaming
+  libjpeg62-turbo-dev     # JPEG images (predict, image folders)
   libcli11-dev            # command-line parsing
   nlohmann-json3-dev      # JSON (history, safetensors header)
   libgtest-dev            # tests

@@ -10,6 +10,7 @@
 #include "commands.h"
 #include "model_data.h"
 #include "nnlab/data/digit_image.h"
+#include "nnlab/data/image_folder.h"
 #include "nnlab/io/atomic_file.h"
 #include "nnlab/io/image_file.h"
 #include "nnlab/io/model_file.h"
@@ -105,15 +106,16 @@ int run_predict(const PredictSettings& s) {
   // The digit preparation is for digits: for a model of other images (Fashion-MNIST) the image
   // is only made grey and resized.
   const bool digit = s.preprocess == "digit" || (s.preprocess == "auto" && data.name == "MNIST");
-  int64_t height = kDigitField, width = kDigitField;
-  if (input.rank() == 3 && input[0] == 1) {
+  int64_t height = kDigitField, width = kDigitField, channels = 1;
+  if (input.rank() == 3 && (input[0] == 1 || (input[0] == 3 && !digit))) {
+    channels = input[0];
     height = input[1];
     width = input[2];
   }
-  if (input.numel() != height * width || (digit && height * width != kDigitField * kDigitField)) {
+  if (input.numel() != channels * height * width || (digit && height * width != kDigitField * kDigitField)) {
     throw UsageError("model " + s.model + " takes inputs of shape " + input.spec() + "; predict makes " +
                      (digit ? "28×28 grey images (1x28x28 or 784 values) of digits"
-                            : "grey images (1xHxW, or 784 values for 28×28)"));
+                            : "grey or colour images (1xHxW or 3xHxW, or 784 values for 28×28)"));
   }
   const int64_t classes = model.output_shape().numel();
 
@@ -122,14 +124,14 @@ int run_predict(const PredictSettings& s) {
   const auto n = static_cast<int64_t>(s.images.size());
   std::vector<DigitImage> digits;
   for (const std::string& path : s.images) {
-    const GreyImage image = read_image(path);
     try {
       if (digit) {
-        digits.push_back(mnist_digit(image));
+        digits.push_back(mnist_digit(read_image(path)));
       } else {
-        // As the image is, grey, resized to the model's input by area averaging.
+        // As the image is, resized to the model's input by area averaging, in its channels.
         DigitImage plain;
-        plain.image = resize_area(image, width, height);
+        plain.image = GreyImage(width, height * channels);
+        image_sample(read_color_image(path), static_cast<int>(channels), height, width, plain.image.pixels.data());
         digits.push_back(std::move(plain));
       }
     } catch (const std::invalid_argument& e) {
@@ -184,7 +186,7 @@ Run add_predict(CLI::App& app) {
   auto s = std::make_shared<PredictSettings>();
   app.add_option("--model", s->model, "A model saved by nnlab train (safetensors)")->required();
   app.add_option("images", s->images,
-                 "Images: PNG or PGM (P2/P5, 8 or 16 bits), any size, colour or grey (for digits: dark on light or "
+                 "Images: PNG, JPEG or PGM (P2/P5, 8 or 16 bits), any size, colour or grey (for digits: dark on light or "
                  "light on dark); for a model of a CSV table, CSV files with its feature columns")
       ->required();
   app.add_option("--preprocess", s->preprocess,

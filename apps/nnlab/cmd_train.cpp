@@ -151,7 +151,9 @@ int run_train(TrainSettings s, const CheckpointFile* resume) {
   const ThreadScope threads(s.config.threads);
   LoadedData loaded;
   try {
-    loaded = load_data(s.data, s.table);
+    s.images.test_split = s.table.test_split;
+    if (!s.image_size.empty()) parse_image_size(s.image_size, s.images.height, s.images.width);
+    loaded = load_data(s.data, s.table, s.images);
   } catch (const std::invalid_argument& e) {
     throw UsageError(e.what());
   }
@@ -289,7 +291,8 @@ Run add_train(CLI::App& app) {
   app.add_option("--data", s->data,
                  "The data: mnist (default: $NNLAB_DATA or the bundled sample), fashion-mnist, a bundled table (" +
                      bundled_table_names() +
-                     "), a CSV file, or a folder of IDX files (MNIST's layout, any number of classes)");
+                     "), a CSV file, a folder of IDX files (MNIST's layout, any number of classes), or a folder "
+                     "of images (PNG, JPEG, PGM) with a subfolder per class");
   app.add_option("--target", s->table.target,
                  "CSV data: the target column, by name or 0-based index (default: the last column)");
   app.add_option("--task", s->table.task,
@@ -297,7 +300,14 @@ Run add_train(CLI::App& app) {
                  "otherwise values)")
       ->check(CLI::IsMember({"auto", "classification", "regression"}))
       ->capture_default_str();
-  app.add_option("--test-split", s->table.test_split, "CSV data: the share of rows held out as test data")
+  app.add_option("--test-split", s->table.test_split,
+                 "CSV data and image folders: the share of rows (images) held out as test data")
+      ->capture_default_str();
+  app.add_option("--image-size", s->image_size,
+                 "Image folders: the size HEIGHTxWIDTH every image is resized to (default: the first image's, "
+                 "its longer side at most 64)");
+  app.add_option("--channels", s->images.channels, "Image folders: 1 (grey), 3 (RGB), or 0: 3 if any image is colour")
+      ->check(CLI::IsMember({0, 1, 3}))
       ->capture_default_str();
   app.add_option("--out", s->out, "Output folder for history.csv, history.json and model.safetensors")
       ->capture_default_str();

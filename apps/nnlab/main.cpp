@@ -76,7 +76,9 @@ int main(int argc, char** argv) {
       nnlab::cli::add_train);
   add("eval", "Report a saved model's accuracy (R² for regression) on the test part of its data, or on other data",
       nnlab::cli::add_eval);
-  add("predict", "Class probabilities of a saved model for your own images of digits (PNG or PGM)",
+  add("predict",
+      "Class probabilities of a saved model for your own images (PNG, JPEG, PGM), or its predictions for the rows of a "
+      "CSV",
       nnlab::cli::add_predict);
   add("gradcheck", "Compare backpropagation with numerical gradients, for every layer and a whole model",
       nnlab::cli::add_gradcheck);

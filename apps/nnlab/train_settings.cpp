@@ -10,6 +10,8 @@ nlohmann::json train_settings_json(const TrainSettings& s) {
   j["target"] = s.table.target;
   j["task"] = s.table.task;
   j["test_split"] = s.table.test_split;
+  j["image_size"] = s.image_size;
+  j["channels"] = s.images.channels;
   j["out"] = s.out;
   j["save"] = s.save;
   j["progress"] = s.progress;
@@ -44,6 +46,8 @@ TrainSettings train_settings_from_json(const nlohmann::json& j) {
   if (j.contains("target")) read(j, "target", s.table.target);
   if (j.contains("task")) read(j, "task", s.table.task);
   if (j.contains("test_split")) read(j, "test_split", s.table.test_split);
+  if (j.contains("image_size")) read(j, "image_size", s.image_size);
+  if (j.contains("channels")) read(j, "channels", s.images.channels);
   read(j, "out", s.out);
   read(j, "save", s.save);
   read(j, "progress", s.progress);

@@ -7,6 +7,7 @@
 #include <set>
 #include <string>
 
+#include "nnlab/data/image_folder.h"
 #include "nnlab/data/table_dataset.h"
 #include "nnlab/train/train_config.h"
 
@@ -15,7 +16,9 @@ namespace nnlab::cli {
 struct TrainSettings {
   TrainConfig config;
   std::string data;
-  TableOptions table;  // for CSV data: the target column, the task, the test split
+  TableOptions table;         // for CSV data: the target column, the task, the test split
+  ImageFolderOptions images;  // for image folders: the size and channels (the test split is table's)
+  std::string image_size;     // --image-size HxW, empty: the first image's
   std::string out = "runs/train";
   std::string save;
   std::string progress = "auto";

@@ -65,6 +65,13 @@ LoadedData from_table(const std::string& path, const std::string& name, const st
 nlohmann::json LoadedData::description() const {
   nlohmann::json j = {{"kind", kind}, {"name", name}, {"source", source}};
   if (!classes.empty()) j["classes"] = classes;
+  if (image_options) {
+    j["images"] = {{"height", image_options->height},
+                   {"width", image_options->width},
+                   {"channels", image_options->channels},
+                   {"test_split", image_options->test_split},
+                   {"split_seed", image_options->split_seed}};
+  }
   if (schema) {
     j["schema"] = schema->to_json();
     j["split"] = {{"target", table_options.target},
@@ -78,6 +85,16 @@ nlohmann::json LoadedData::description() const {
 LoadedData load_described_data(const nlohmann::json& description) {
   try {
     const std::string source = description.at("source").get<std::string>();
+    if (description.contains("images")) {
+      const nlohmann::json& i = description.at("images");
+      ImageFolderOptions options;
+      options.height = i.at("height").get<int64_t>();
+      options.width = i.at("width").get<int64_t>();
+      options.channels = i.at("channels").get<int>();
+      options.test_split = i.at("test_split").get<double>();
+      options.split_seed = i.at("split_seed").get<uint64_t>();
+      return load_data(source, {}, options);
+    }
     if (description.at("kind").get<std::string>() != "table") return load_data(source);
     const nlohmann::json& split = description.at("split");
     TableOptions options;
@@ -103,7 +120,7 @@ const std::vector<std::string>& fashion_mnist_classes() {
   return names;
 }
 
-LoadedData load_data(const std::string& data, const TableOptions& table) {
+LoadedData load_data(const std::string& data, const TableOptions& table, const ImageFolderOptions& images) {
   namespace fs = std::filesystem;
   if (const BundledTable* t = bundled(data)) {
     TableOptions options = table;
@@ -141,6 +158,20 @@ LoadedData load_data(const std::string& data, const TableOptions& table) {
                                bundled_table_names() + ")");
     }
     return from_table(data, fs::path(data).filename().string(), data, table);
+  }
+  if (!data.empty() && data != "mnist" && is_image_folder(data)) {
+    ImageFolderData folder = load_image_folder(data, images);
+    loaded.split = std::move(folder.split);
+    loaded.name = fs::path(data).lexically_normal().filename().string();
+    if (loaded.name.empty()) loaded.name = fs::path(data).lexically_normal().parent_path().filename().string();
+    loaded.source = data;
+    loaded.classes = std::move(folder.classes);
+    ImageFolderOptions used = images;
+    used.height = folder.height;
+    used.width = folder.width;
+    used.channels = folder.channels;
+    loaded.image_options = used;
+    return loaded;
   }
   const std::string folder = data.empty() || data == "mnist" ? default_mnist_folder() : data;
   loaded.split = load_mnist(folder);

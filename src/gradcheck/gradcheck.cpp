@@ -135,6 +135,23 @@ class FrozenDropout {
   std::vector<bool> was_frozen_;
 };
 
+// After a backward pass: the input's and every parameter's gradient against central differences
+// of `objective`, each forward running the whole module.
+GradientCheckReport compare_all(Module<double>& module, Tensor<double>& input, const Tensor<double>& input_grad,
+                                const std::function<double()>& objective, const GradientCheckOptions& options) {
+  std::vector<Tensor<double>> param_grads;
+  for (const auto& p : module.parameters()) param_grads.push_back(*p.grad);
+  GradientCheckReport report;
+  Rng sampler(options.seed);
+  report.entries.push_back(compare_gradient("input", input, input_grad, objective, options, sampler));
+  auto params = module.parameters();
+  for (size_t k = 0; k < params.size(); ++k) {
+    report.entries.push_back(
+        compare_gradient(params[k].name, *params[k].value, param_grads[k], objective, options, sampler));
+  }
+  return report;
+}
+
 }  // namespace
 
 GradientCheckReport check_layer_gradients(Layer<double>& layer, const Tensor<double>& x, Rng& rng, double h) {
@@ -160,18 +177,8 @@ GradientCheckReport check_layer_gradients(Layer<double>& layer, const Tensor<dou
   objective();
   layer.zero_grad();
   const Tensor<double> input_grad = layer.backward(weights);
-  std::vector<Tensor<double>> param_grads;
-  for (const auto& p : layer.parameters()) param_grads.push_back(*p.grad);
-
-  GradientCheckReport report;
+  GradientCheckReport report = compare_all(layer, input, input_grad, objective, options);
   report.frozen_dropout_layers = frozen.count();
-  Rng sampler(options.seed);
-  report.entries.push_back(compare_gradient("input", input, input_grad, objective, options, sampler));
-  auto params = layer.parameters();
-  for (size_t k = 0; k < params.size(); ++k) {
-    report.entries.push_back(
-        compare_gradient(params[k].name, *params[k].value, param_grads[k], objective, options, sampler));
-  }
   return report;
 }
 
@@ -190,19 +197,8 @@ GradientCheckReport check_module(Module<double>& model, Loss<double>& loss, Tens
   const auto objective = [&] { return loss.forward(model.forward(input), target); };
   objective();
   model.zero_grad();
-  const Tensor<double> input_grad = model.backward(loss.backward());
-  std::vector<Tensor<double>> param_grads;
-  for (const auto& p : model.parameters()) param_grads.push_back(*p.grad);
-
-  GradientCheckReport report;
-  Rng sampler(options.seed);
-  report.entries.push_back(compare_gradient("input", input, input_grad, objective, options, sampler));
-  auto params = model.parameters();
-  for (size_t k = 0; k < params.size(); ++k) {
-    report.entries.push_back(
-        compare_gradient(params[k].name, *params[k].value, param_grads[k], objective, options, sampler));
-  }
-  return report;
+  const Tensor<double> input_grad = model.backward(loss.backward());  // a copy: the module reuses its buffer
+  return compare_all(model, input, input_grad, objective, options);
 }
 
 // A Sequential: a parameter's forwards start at its layer.

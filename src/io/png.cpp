@@ -5,6 +5,7 @@
 #include <csetjmp>
 #include <cstdio>
 #include <cstring>
+#include <functional>
 #include <stdexcept>
 
 namespace nnlab {
@@ -103,7 +104,12 @@ bool looks_like_png(std::string_view bytes) {
   return bytes.size() >= 8 && png_sig_cmp(reinterpret_cast<png_const_bytep>(bytes.data()), 0, 8) == 0;
 }
 
-GreyImage decode_png(std::string_view bytes, const std::string& name) {
+namespace {
+// Decodes the PNG and calls pixel(row, column, samples, channels) for every pixel, with the
+// samples in [0, 1] as stored (1 grey, 2 grey + alpha, 3 RGB, 4 RGBA).
+template <typename Pixel>
+void decode_samples(std::string_view bytes, const std::string& name, int64_t& width, int64_t& height, int& channels,
+                    const std::function<void()>& sized, Pixel&& pixel) {
   if (!looks_like_png(bytes)) throw png_error_for(name, "does not start with the PNG signature");
   PngSource source;
   source.bytes = reinterpret_cast<const unsigned char*>(bytes.data());
@@ -114,8 +120,8 @@ GreyImage decode_png(std::string_view bytes, const std::string& name) {
 
   PngLayout layout;
   if (!read_layout(guard.png(), guard.info(), &layout)) throw png_error_for(name, source.message);
-  const int64_t width = layout.width;
-  const int64_t height = layout.height;
+  width = layout.width;
+  height = layout.height;
   if (width * height > kMaxImagePixels) {
     throw png_error_for(name, std::to_string(width) + "×" + std::to_string(height) + " is larger than " +
                                   std::to_string(kMaxImagePixels) + " pixels");
@@ -129,9 +135,8 @@ GreyImage decode_png(std::string_view bytes, const std::string& name) {
   std::vector<png_bytep> rows(static_cast<size_t>(height));
   for (int64_t r = 0; r < height; ++r) rows[static_cast<size_t>(r)] = data.data() + r * layout.row_bytes;
   if (!read_rows(guard.png(), rows.data())) throw png_error_for(name, source.message);
-
-  GreyImage image(width, height);
-  const int channels = layout.channels;
+  channels = layout.channels;
+  sized();
   const bool wide = layout.bit_depth == 16;
   const double full = wide ? 65535.0 : 255.0;
   for (int64_t r = 0; r < height; ++r) {
@@ -143,11 +148,38 @@ GreyImage decode_png(std::string_view bytes, const std::string& name) {
         const int value = wide ? (row[2 * at] << 8) | row[2 * at + 1] : row[at];
         sample[k] = value / full;
       }
-      const double grey = channels <= 2 ? sample[0] : 0.299 * sample[0] + 0.587 * sample[1] + 0.114 * sample[2];
-      const double alpha = channels == 2 ? sample[1] : channels == 4 ? sample[3] : 1.0;
-      image.at(r, c) = static_cast<float>(alpha * grey + (1.0 - alpha));
+      pixel(r, c, sample);
     }
   }
+}
+}  // namespace
+
+GreyImage decode_png(std::string_view bytes, const std::string& name) {
+  int64_t width = 0, height = 0;
+  int channels = 0;
+  GreyImage image;
+  decode_samples(
+      bytes, name, width, height, channels, [&] { image = GreyImage(width, height); },
+      [&](int64_t r, int64_t c, const double* sample) {
+        const double grey = channels <= 2 ? sample[0] : 0.299 * sample[0] + 0.587 * sample[1] + 0.114 * sample[2];
+        const double alpha = channels == 2 ? sample[1] : channels == 4 ? sample[3] : 1.0;
+        image.at(r, c) = static_cast<float>(alpha * grey + (1.0 - alpha));
+      });
+  return image;
+}
+
+ColorImage decode_png_color(std::string_view bytes, const std::string& name) {
+  int64_t width = 0, height = 0;
+  int channels = 0;
+  ColorImage image;
+  decode_samples(
+      bytes, name, width, height, channels, [&] { image = ColorImage(width, height, channels <= 2 ? 1 : 3); },
+      [&](int64_t r, int64_t c, const double* sample) {
+        const double alpha = channels == 2 ? sample[1] : channels == 4 ? sample[3] : 1.0;
+        const int colours = channels <= 2 ? 1 : 3;
+        float* out = &image.pixels[static_cast<size_t>((r * width + c) * colours)];
+        for (int k = 0; k < colours; ++k) out[k] = static_cast<float>(alpha * sample[k] + (1.0 - alpha));
+      });
   return image;
 }
 

@@ -21,10 +21,7 @@ std::string Huber<T>::spec() const {
 
 template <typename T>
 T Huber<T>::forward(const Tensor<T>& output, const Tensor<T>& target) {
-  if (output.size() != target.size() || output.rows() != target.rows()) {
-    throw std::invalid_argument("huber: target " + target.shape().str() + " does not fit output " +
-                                output.shape().str());
-  }
+  check_loss_shapes("huber", output, target);
   if (difference_.shape() != output.shape()) difference_.resize(output.shape());
   double total = 0;
   for (int64_t i = 0; i < output.size(); ++i) {

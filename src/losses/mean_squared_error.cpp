@@ -6,10 +6,7 @@ namespace nnlab {
 
 template <typename T>
 T MeanSquaredError<T>::forward(const Tensor<T>& output, const Tensor<T>& target) {
-  if (output.size() != target.size() || output.rows() != target.rows()) {
-    throw std::invalid_argument("mse: target " + target.shape().str() + " does not fit output " +
-                                output.shape().str());
-  }
+  check_loss_shapes("mse", output, target);
   if (difference_.shape() != output.shape()) difference_.resize(output.shape());
   double total = 0;
   for (int64_t i = 0; i < output.size(); ++i) {

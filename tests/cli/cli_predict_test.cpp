@@ -209,6 +209,50 @@ TEST_F(CliPredict, AModelOfOtherImagesSeesThemAsTheyAreWithItsClassCount) {
   EXPECT_NE(digit.err.find("of digits"), std::string::npos) << digit.err;
 }
 
+TEST_F(CliPredict, AFolderOfColourImagesTrainsAConvNetAndPredictsByName) {
+  // warm/ holds reddish 16×16 images, cool/ bluish ones, with noise: only the colour tells them apart.
+  const auto folder = dir_ / "colours";
+  for (const char* name : {"warm", "cool"}) std::filesystem::create_directories(folder / name);
+  auto picture = [](bool warm, int seed) {
+    std::vector<uint8_t> rgb;
+    for (int p = 0; p < 16 * 16; ++p) {
+      const auto noise = static_cast<uint8_t>((p * 37 + seed * 11) % 60);
+      const uint8_t high = static_cast<uint8_t>(170 + noise), low = static_cast<uint8_t>(40 + noise);
+      rgb.insert(rgb.end(), {warm ? high : low, static_cast<uint8_t>(90 + noise), warm ? low : high});
+    }
+    return rgb;
+  };
+  for (int i = 0; i < 30; ++i) {
+    for (const bool warm : {true, false}) {
+      const std::vector<uint8_t> rgb = picture(warm, i);
+      PngBuilder png{.width = 16, .height = 16, .colour_type = kPngRgb};
+      for (int r = 0; r < 16; ++r) png.rows.emplace_back(rgb.begin() + r * 48, rgb.begin() + (r + 1) * 48);
+      std::ofstream(folder / (warm ? "warm" : "cool") / (std::to_string(i) + ".png"), std::ios::binary) << png.bytes();
+    }
+  }
+  const std::string model = (dir_ / "colours.safetensors").string();
+  const CliResult t = run("train --data " + folder.string() + " --model conv:4x3x3,relu,gap,linear:2 --epochs 30 " +
+                          "--batch-size 8 --lr 0.01 --threads 1 --progress quiet --out " + (dir_ / "run").string() +
+                          " --save " + model);
+  ASSERT_EQ(t.code, 0) << t.err;
+  EXPECT_NE(t.err.find("colours: 48 train / 12 test images, 2 classes, 3x16x16"), std::string::npos) << t.err;
+  EXPECT_GE(std::stod(t.out.substr(t.out.find("test accuracy ") + 14)), 0.9) << t.out;
+  // A larger warm picture: resized to 16×16 in colour, named by its class folder.
+  std::vector<uint8_t> big;
+  for (int p = 0; p < 32 * 32; ++p) big.insert(big.end(), {200, 100, 60});
+  PngBuilder png{.width = 32, .height = 32, .colour_type = kPngRgb};
+  for (int r = 0; r < 32; ++r) png.rows.emplace_back(big.begin() + r * 96, big.begin() + (r + 1) * 96);
+  const std::string image = (dir_ / "sunset.png").string();
+  std::ofstream(image, std::ios::binary) << png.bytes();
+  const CliResult p = run("predict --model " + model + " " + image);
+  ASSERT_EQ(p.code, 0) << p.err;
+  EXPECT_NE(p.out.find(image + "  warm "), std::string::npos) << p.out;
+  // eval without --data: the same 12 test images.
+  const CliResult e = run("eval --threads 1 --model " + model);
+  ASSERT_EQ(e.code, 0) << e.err;
+  EXPECT_NE(e.out.find("/12)"), std::string::npos) << e.out;
+}
+
 TEST_F(CliPredict, BadImagesAreOneLineNamingTheFileAndExitCode2) {
   const std::string model = trained_model();
   std::string damaged = png_grey8(8, 8, std::vector<uint8_t>(64, 9));

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "io/jpeg_builder.h"
 #include "io/png_builder.h"
 #include "nnlab/io/pgm.h"
 #include "temp_dir.h"
@@ -172,14 +173,45 @@ TEST(ImageFileTest, WritePgmThenReadBack) {
   EXPECT_EQ(dir.names(), std::vector<std::string>{"out.pgm"});  // no temporary left behind
 }
 
+TEST(JpegTest, ColourAndGreyDecodeToTheirChannels) {
+  // 8×8 blocks of flat colour survive JPEG's compression within a few levels.
+  std::vector<uint8_t> rgb;
+  for (int i = 0; i < 16 * 8; ++i) {
+    const bool left = i % 16 < 8;
+    rgb.insert(rgb.end(), {static_cast<uint8_t>(left ? 250 : 10), 20, static_cast<uint8_t>(left ? 10 : 240)});
+  }
+  const ColorImage colour = decode_color_image(jpeg_bytes(16, 8, 3, rgb), "c.jpg");
+  ASSERT_EQ(colour.channels, 3);
+  ASSERT_EQ(colour.width, 16);
+  ASSERT_EQ(colour.height, 8);
+  EXPECT_NEAR(colour.pixels[0], 250 / 255.0, 0.03);  // red, left
+  EXPECT_NEAR(colour.pixels[2], 10 / 255.0, 0.03);
+  EXPECT_NEAR(colour.pixels[(8 * 16 - 1) * 3 + 2], 240 / 255.0, 0.03);  // blue, right
+  // As grey: the luminance.
+  const GreyImage grey = decode_image(jpeg_bytes(16, 8, 3, rgb), "c.jpg");
+  EXPECT_NEAR(grey.at(0, 0), (0.299 * 250 + 0.587 * 20 + 0.114 * 10) / 255, 0.03);
+  const ColorImage single = decode_color_image(jpeg_bytes(4, 4, 1, std::vector<uint8_t>(16, 128)), "g.jpg");
+  EXPECT_EQ(single.channels, 1);
+  EXPECT_NEAR(single.pixels[5], 128 / 255.0, 0.01);
+}
+
+TEST(JpegTest, DamagedOrTruncatedFilesAreErrorsNamingTheFile) {
+  const std::string good = jpeg_bytes(16, 16, 3, std::vector<uint8_t>(16 * 16 * 3, 77));
+  for (const std::string& bytes : {std::string("\xFF\xD8\xFF\xE0 a JPEG"), good.substr(0, 40), good.substr(0, 3)}) {
+    const std::string message = error_of([&] { decode_image(bytes, "bad.jpg"); });
+    EXPECT_NE(message.find("JPEG image bad.jpg: "), std::string::npos) << message;
+    EXPECT_EQ(message.find('\n'), std::string::npos) << message;
+  }
+}
+
 TEST(ImageFileTest, OtherFormatsMissingAndEmptyFilesAreNamed) {
   TempDir dir;
-  write_bytes(dir.file("photo.jpg"), "\xFF\xD8\xFF\xE0 a JPEG");
+  write_bytes(dir.file("photo.gif"), "GIF89a an animation");
   write_bytes(dir.file("notes.txt"), "hello");
   write_bytes(dir.file("empty.png"), "");
   write_bytes(dir.file("colour.ppm"), "P6 1 1 255 abc");
-  EXPECT_NE(error_of([&] { read_image(dir.file("photo.jpg")); }).find("photo.jpg is a JPEG file"), std::string::npos);
-  EXPECT_NE(error_of([&] { read_image(dir.file("notes.txt")); }).find("notes.txt is neither PNG nor PGM"),
+  EXPECT_NE(error_of([&] { read_image(dir.file("photo.gif")); }).find("photo.gif is a GIF file"), std::string::npos);
+  EXPECT_NE(error_of([&] { read_image(dir.file("notes.txt")); }).find("notes.txt is not PNG, JPEG or PGM"),
             std::string::npos);
   EXPECT_NE(error_of([&] { read_image(dir.file("empty.png")); }).find("empty.png is empty"), std::string::npos);
   EXPECT_NE(error_of([&] { read_image(dir.file("colour.ppm")); }).find("PPM"), std::string::npos);

@@ -6,7 +6,8 @@
 //   iris, wine, breast-cancer, digits, diabetes
 //                           the classic small tables, bundled (data/tables; diabetes is regression)
 //   FILE.csv (any file)     a CSV table (table_dataset.h)
-//   FOLDER                  IDX files in MNIST's layout (mnist.h)
+//   FOLDER                  IDX files in MNIST's layout (mnist.h), or a folder of images with a
+//                           subfolder per class (image_folder.h)
 //
 // The description that comes with the data (its kind, name, class names, and for a table
 // the schema that encoded it) is saved in the model file, so that eval and predict read
@@ -17,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "nnlab/data/image_folder.h"
 #include "nnlab/data/mnist.h"
 #include "nnlab/data/table_dataset.h"
 
@@ -33,12 +35,13 @@ struct TrainingHints {
 
 struct LoadedData {
   TrainTest split;
-  std::string kind;                   // "images" or "table"
-  std::string name;                   // "MNIST", "Fashion-MNIST", "iris", "houses.csv"
-  std::string source;                 // what --data said, or the folder used
-  std::vector<std::string> classes;   // class names (empty for regression)
-  std::optional<TableSchema> schema;  // tables
-  TableOptions table_options;         // tables: how the rows were split (target, task, test split)
+  std::string kind;                                 // "images" or "table"
+  std::string name;                                 // "MNIST", "Fashion-MNIST", "iris", "houses.csv"
+  std::string source;                               // what --data said, or the folder used
+  std::vector<std::string> classes;                 // class names (empty for regression)
+  std::optional<TableSchema> schema;                // tables
+  TableOptions table_options;                       // tables: how the rows were split (target, task, test split)
+  std::optional<ImageFolderOptions> image_options;  // image folders: the size, channels and split used
   TrainingHints hints;
 
   // What the model file keeps (nnlab.data).
@@ -53,7 +56,7 @@ inline constexpr const char* kFashionMnistFolder = "/usr/share/datasets/fashion-
 const std::vector<std::string>& fashion_mnist_classes();
 
 // Throws std::runtime_error naming the file or folder, or how to install what is missing.
-LoadedData load_data(const std::string& data, const TableOptions& table = {});
+LoadedData load_data(const std::string& data, const TableOptions& table = {}, const ImageFolderOptions& images = {});
 
 // The data a model was trained on, from its description (nnlab.data in the model file):
 // the same split of the same rows or images. Throws std::invalid_argument for a description

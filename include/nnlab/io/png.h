@@ -21,5 +21,7 @@ bool looks_like_png(std::string_view bytes);
 // Throws std::runtime_error naming `name` and libpng's reason (a bad CRC, a truncated
 // stream, ...), or saying that the image is larger than kMaxImagePixels.
 GreyImage decode_png(std::string_view bytes, const std::string& name);
+// The same in colour: 1 channel for grey PNGs, 3 (RGB) for the others; alpha laid over white.
+ColorImage decode_png_color(std::string_view bytes, const std::string& name);
 
 }  // namespace nnlab

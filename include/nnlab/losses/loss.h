@@ -4,6 +4,7 @@
 // in a buffer the loss owns.
 
 #include <memory>
+#include <stdexcept>
 #include <string>
 
 #include "nnlab/tensor/tensor.h"
@@ -22,5 +23,15 @@ class Loss {
   // A loss of the same kind with its own buffers (for another thread).
   virtual std::unique_ptr<Loss<T>> clone() const = 0;
 };
+
+// Throws std::invalid_argument ("mse: target 2×3 does not fit output 2×2") unless target and
+// output have the same rows and elements: the check of every element-wise loss.
+template <typename T>
+void check_loss_shapes(const char* loss, const Tensor<T>& output, const Tensor<T>& target) {
+  if (output.size() != target.size() || output.rows() != target.rows()) {
+    throw std::invalid_argument(std::string(loss) + ": target " + target.shape().str() + " does not fit output " +
+                                output.shape().str());
+  }
+}
 
 }  // namespace nnlab
