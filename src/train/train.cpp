@@ -70,7 +70,8 @@ Training::Training(const TrainConfig& config, const Dataset& data, TrainCallback
   if (config_.split_seed) rng_ = Rng(config_.seed);
   if (config_.shuffle_seed) shuffle_rng_.emplace(*config_.shuffle_seed);
   if (config_.early_stopping > 0 && config_.early_stopping_metric == "val_accuracy" && !data.classification()) {
-    throw std::invalid_argument("--early-stopping-metric val_accuracy needs classes; the data holds values: use val_loss");
+    throw std::invalid_argument(
+        "--early-stopping-metric val_accuracy needs classes; the data holds values: use val_loss");
   }
   if (config_.early_stopping > 0 && validation_.size() == 0) {
     throw std::invalid_argument("--early-stopping needs validation data: raise --val-split");
@@ -78,6 +79,12 @@ Training::Training(const TrainConfig& config, const Dataset& data, TrainCallback
   threads_ = thread_count(config_);
   loss_ = make_loss<float>(loss_spec(config_, data.classification()));
   model_ = build_model<float>(spec_, train_.sample_shape());
+  if (model_.output_shape().numel() != output_count(data)) {
+    const std::string wanted = std::to_string(output_count(data));
+    throw std::invalid_argument(
+        "--model " + spec_ + " gives " + std::to_string(model_.output_shape().numel()) + " outputs, the data has " +
+        wanted + (data.classification() ? " classes" : " target values") + ": end it with linear:" + wanted);
+  }
   model_.initialize(init_, rng_);
   model_.check_trainable();
   augment_ = augmentation(config_, model_, train_.sample_shape());

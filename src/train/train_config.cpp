@@ -106,6 +106,14 @@ Initializer initializer(const TrainConfig& c) {
 }
 
 std::string model_spec(const TrainConfig& c, int64_t outputs) {
+  if (is_preset(c.model) && outputs != 10) {
+    // The presets end in MNIST's 10 classes: their last layer gets the data's outputs instead.
+    std::string spec = preset_spec(c.model);
+    const auto last = spec.rfind("linear:10");
+    if (last != std::string::npos && last + 9 == spec.size())
+      return spec.substr(0, last) + "linear:" + std::to_string(outputs);
+    return spec;
+  }
   if (!c.model.empty()) return c.model;
   if (c.dropout == 0) return mlp_spec(c.hidden, c.activation, outputs);
   std::string spec;

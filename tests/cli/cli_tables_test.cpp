@@ -3,10 +3,12 @@
 // data, and bad CSVs refused with one line naming the file, line and column, exit 2.
 
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "cli/cli_runner.h"
+#include "nnlab/data/idx.h"
 #include "nnlab/io/model_file.h"
 
 namespace nnlab::test {
@@ -55,6 +57,30 @@ TEST_F(CliTables, IrisWithItsDefaultsAndEvalOnItsOwnData) {
   EXPECT_EQ(missing.code, 2);
   EXPECT_NE(missing.err.find("no column 'sepal_length', a feature the model was trained on"), std::string::npos)
       << missing.err;
+}
+
+TEST_F(CliTables, TheModelsOutputsMustMatchTheClasses) {
+  // A spec of the wrong width is refused before training, saying what to end it with.
+  const CliResult wrong =
+      run("train --data iris --model linear:16,relu,linear:10 --progress quiet --out " + (dir_ / "w").string());
+  EXPECT_EQ(wrong.code, 2);
+  EXPECT_NE(wrong.err.find("gives 10 outputs, the data has 3 classes: end it with linear:3"), std::string::npos)
+      << wrong.err;
+  // A preset gets the data's class count (MNIST's ten otherwise): IDX images of 3 classes.
+  const auto folder = dir_ / "three";
+  std::filesystem::create_directories(folder);
+  std::vector<uint8_t> pixels(30 * 12 * 12), labels(30);
+  for (size_t i = 0; i < pixels.size(); ++i) pixels[i] = static_cast<uint8_t>(i * 7 % 256);
+  for (size_t i = 0; i < labels.size(); ++i) labels[i] = static_cast<uint8_t>(i % 3);
+  write_idx_u8((folder / "train-images-idx3-ubyte").string(), {30, 12, 12}, pixels);
+  write_idx_u8((folder / "train-labels-idx1-ubyte").string(), {30}, labels);
+  write_idx_u8((folder / "t10k-images-idx3-ubyte").string(), {30, 12, 12}, pixels);
+  write_idx_u8((folder / "t10k-labels-idx1-ubyte").string(), {30}, labels);
+  const CliResult preset = run("train --data " + folder.string() + " --model simple-cnn --iterations 2 --threads 1 " +
+                               "--progress quiet --out " + (dir_ / "p").string());
+  ASSERT_EQ(preset.code, 0) << preset.err;
+  EXPECT_NE(preset.err.find("model: conv:30x5x5,relu,maxpool:2,linear:100,relu,linear:3 ("), std::string::npos)
+      << preset.err;
 }
 
 TEST_F(CliTables, DiabetesIsRegression) {

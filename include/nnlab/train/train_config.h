@@ -82,7 +82,8 @@ OptimizerOptions optimizer_options(const TrainConfig& config);
 // The initialiser: `init`, or for "auto" He for ReLU networks and Xavier for the others.
 Initializer initializer(const TrainConfig& config);
 // The model spec for `outputs` outputs (the classes, or the values of a regression): `model`
-// (a preset expanded), or the MLP.
+// (a preset by its name for 10 outputs, expanded with its last layer for `outputs` otherwise),
+// or the MLP.
 std::string model_spec(const TrainConfig& config, int64_t outputs);
 // The loss for `data`: `loss`, or for "auto" cross-entropy for classes and mse for values.
 // Throws std::invalid_argument naming --loss when it does not suit the data (a regression loss
