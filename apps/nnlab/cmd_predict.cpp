@@ -185,9 +185,10 @@ int run_predict(const PredictSettings& s) {
 Run add_predict(CLI::App& app) {
   auto s = std::make_shared<PredictSettings>();
   app.add_option("--model", s->model, "A model saved by nnlab train (safetensors)")->required();
-  app.add_option("images", s->images,
-                 "Images: PNG, JPEG or PGM (P2/P5, 8 or 16 bits), any size, colour or grey (for digits: dark on light or "
-                 "light on dark); for a model of a CSV table, CSV files with its feature columns")
+  app.add_option(
+         "images", s->images,
+         "Images: PNG, JPEG or PGM (P2/P5, 8 or 16 bits), any size, colour or grey (for digits: dark on light or "
+         "light on dark); for a model of a CSV table, CSV files with its feature columns")
       ->required();
   app.add_option("--preprocess", s->preprocess,
                  "digit (made to look like MNIST: see below), none (grey, resized to the model's input), or auto: "

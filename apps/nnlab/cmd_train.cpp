@@ -262,7 +262,7 @@ int run_train(TrainSettings s, const CheckpointFile* resume) {
                std::to_string(classification ? test.accuracy : test.r2)}});
 
   const double seconds = history.epochs.empty() ? 0.0 : history.epochs.back().seconds;
-  const char* samples = loaded.kind == "table" ? "rows" : "images";
+  const char* samples = loaded.kind == "table" ? "rows" : loaded.kind == "toy" ? "points" : "images";
   if (classification) {
     std::printf("test accuracy %.4f (loss %.4f) on %lld %s after %.1f s of training\n", test.accuracy, test.loss,
                 static_cast<long long>(data.test.size()), samples, seconds);

@@ -126,6 +126,7 @@ std::vector<std::pair<std::string, std::string>> hinted(const TrainConfig& c, co
   std::vector<std::pair<std::string, std::string>> flags;
   if (c.model.empty() && hints.hidden) flags.emplace_back("--hidden", widths_text(c.hidden));
   if (c.model.empty() && hints.dropout) flags.emplace_back("--dropout", round_trip_number(c.dropout));
+  if (hints.lr && c.optimizer.lr > 0) flags.emplace_back("--lr", round_trip_number(c.optimizer.lr));
   if (hints.batch_size) flags.emplace_back("--batch-size", std::to_string(c.batch_size));
   if (c.iterations == 0 && hints.epochs) flags.emplace_back("--epochs", std::to_string(c.epochs));
   return flags;
@@ -137,6 +138,7 @@ std::string apply_data_hints(TrainConfig& c, const TrainingHints& hints, const s
     if (hints.hidden && !given.count("--hidden")) c.hidden = *hints.hidden;
     if (hints.dropout && !given.count("--dropout")) c.dropout = *hints.dropout;
   }
+  if (hints.lr && !given.count("--lr") && !given.count("--optimizer")) c.optimizer.lr = *hints.lr;
   if (hints.batch_size && !given.count("--batch-size")) c.batch_size = *hints.batch_size;
   if (c.iterations == 0 && hints.epochs && !given.count("--epochs")) c.epochs = *hints.epochs;
   std::string applied;

@@ -83,6 +83,25 @@ TEST_F(CliTables, TheModelsOutputsMustMatchTheClasses) {
       << preset.err;
 }
 
+TEST_F(CliTables, ToyDataWithItsDefaults) {
+  const auto out = dir_ / "spirals";
+  const CliResult r = run("train --data spirals --threads 1 --progress quiet --out " + out.string());
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.err.find("settings for this data: --hidden 64,64 --lr 0.01 --batch-size 16 --epochs 27"),
+            std::string::npos)
+      << r.err;
+  EXPECT_GE(number_after(r.out, "test accuracy "), 0.95) << r.out;
+  EXPECT_NE(r.out.find("on 250 points"), std::string::npos) << r.out;
+  const CliResult e = run("eval --threads 1 --model " + (out / "model.safetensors").string());
+  ASSERT_EQ(e.code, 0) << e.err;
+  EXPECT_DOUBLE_EQ(number_after(e.out, "test accuracy "), number_after(r.out, "test accuracy ")) << e.out;
+  // With another optimizer the rate hint stands aside (its own default rate).
+  const CliResult sgd = run("train --data spirals --optimizer sgd --epochs 1 --threads 1 --progress quiet --out " +
+                            (dir_ / "sgd").string());
+  ASSERT_EQ(sgd.code, 0) << sgd.err;
+  EXPECT_EQ(sgd.err.find("--lr"), std::string::npos) << sgd.err;
+}
+
 TEST_F(CliTables, DiabetesIsRegression) {
   const CliResult r = run("train --data diabetes --threads 1 --progress quiet --out " + (dir_ / "d").string());
   ASSERT_EQ(r.code, 0) << r.err;

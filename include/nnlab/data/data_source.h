@@ -5,6 +5,8 @@
 //   fashion-mnist           Fashion-MNIST from Debian's dataset-fashion-mnist (60,000 / 10,000)
 //   iris, wine, breast-cancer, digits, diabetes
 //                           the classic small tables, bundled (data/tables; diabetes is regression)
+//   spirals, circles, xor, blobs, sine
+//                           2-D toy data, generated (toy_datasets.h; sine is regression)
 //   FILE.csv (any file)     a CSV table (table_dataset.h)
 //   FOLDER                  IDX files in MNIST's layout (mnist.h), or a folder of images with a
 //                           subfolder per class (image_folder.h)
@@ -31,11 +33,12 @@ struct TrainingHints {
   std::optional<double> dropout;
   std::optional<int64_t> batch_size;
   std::optional<int> epochs;
+  std::optional<double> lr;  // for the default optimizer (Adam) only
 };
 
 struct LoadedData {
   TrainTest split;
-  std::string kind;                                 // "images" or "table"
+  std::string kind;                                 // "images", "table" or "toy"
   std::string name;                                 // "MNIST", "Fashion-MNIST", "iris", "houses.csv"
   std::string source;                               // what --data said, or the folder used
   std::vector<std::string> classes;                 // class names (empty for regression)
