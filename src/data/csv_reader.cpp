@@ -177,7 +177,8 @@ CsvColumns parse(const std::string& name, const std::string& first_line, const C
   if (csv_init(&parser, CSV_STRICT | CSV_STRICT_FINI | CSV_REPALL_NL) != 0)
     throw std::runtime_error(name + ": cannot start the CSV parser");
   const std::unique_ptr<csv_parser, void (*)(csv_parser*)> owner(&parser, csv_free);
-  csv_set_delim(&parser, static_cast<unsigned char>(detect_delimiter(first_line)));
+  const char delimiter = detect_delimiter(first_line);
+  csv_set_delim(&parser, static_cast<unsigned char>(delimiter));
   Builder builder(name, limits);
   std::vector<char> block(1 << 20);
   while (const size_t got = read(block.data(), block.size())) {
@@ -197,7 +198,7 @@ CsvColumns parse(const std::string& name, const std::string& first_line, const C
     builder.check();
   }
   CsvColumns table = builder.finish();
-  table.delimiter = detect_delimiter(first_line);
+  table.delimiter = delimiter;
   return table;
 }
 

@@ -183,8 +183,7 @@ LoadedData load_data(const std::string& data, const TableOptions& table, const I
   if (!data.empty() && data != "mnist" && is_image_folder(data)) {
     ImageFolderData folder = load_image_folder(data, images);
     loaded.split = std::move(folder.split);
-    loaded.name = fs::path(data).lexically_normal().filename().string();
-    if (loaded.name.empty()) loaded.name = fs::path(data).lexically_normal().parent_path().filename().string();
+    loaded.name = folder_name(data);
     loaded.source = data;
     loaded.classes = std::move(folder.classes);
     ImageFolderOptions used = images;
@@ -197,8 +196,7 @@ LoadedData load_data(const std::string& data, const TableOptions& table, const I
   const std::string folder = data.empty() || data == "mnist" ? default_mnist_folder() : data;
   loaded.split = load_mnist(folder);
   const bool mnist = data.empty() || data == "mnist";
-  loaded.name = mnist ? "MNIST" : fs::path(folder).lexically_normal().filename().string();
-  if (loaded.name.empty()) loaded.name = fs::path(folder).lexically_normal().parent_path().filename().string();
+  loaded.name = mnist ? "MNIST" : folder_name(folder);
   loaded.source = folder;
   if (!mnist) {
     loaded.split.description = loaded.name + ": " + std::to_string(loaded.split.train.size()) + " train / " +

@@ -61,6 +61,13 @@ void parse_image_size(const std::string& text, int64_t& height, int64_t& width) 
   width = static_cast<int64_t>(w);
 }
 
+std::string folder_name(const std::string& folder) {
+  const fs::path path = fs::path(folder).lexically_normal();
+  std::string name = path.filename().string();
+  if (name.empty()) name = path.parent_path().filename().string();
+  return name.empty() ? folder : name;
+}
+
 bool is_image_folder(const std::string& folder) {
   std::error_code error;
   if (!fs::is_directory(folder, error)) return false;
@@ -146,8 +153,7 @@ ImageFolderData load_image_folder(const std::string& folder, const ImageFolderOp
   };
   data.split.train = encode(train);
   data.split.test = encode(test);
-  const std::string name = fs::path(folder).lexically_normal().filename().string();
-  data.split.description = (name.empty() ? folder : name) + ": " + std::to_string(train.size()) + " train / " +
+  data.split.description = folder_name(folder) + ": " + std::to_string(train.size()) + " train / " +
                            std::to_string(test.size()) + " test images, " + std::to_string(data.classes.size()) +
                            " classes, " + std::to_string(data.channels) + "x" + std::to_string(data.height) + "x" +
                            std::to_string(data.width) + " (" + folder + ")";

@@ -47,6 +47,9 @@ ImageFolderData load_image_folder(const std::string& folder, const ImageFolderOp
 // folder's images become, and what predict makes of an image for such a model.
 void image_sample(const ColorImage& image, int channels, int64_t height, int64_t width, float* out);
 
+// A folder's own name for messages: "photos" for "data/photos/" (the path itself when it has none).
+std::string folder_name(const std::string& folder);
+
 // "32x32" → 32, 32; throws std::invalid_argument naming --image-size for anything else.
 void parse_image_size(const std::string& text, int64_t& height, int64_t& width);
 
