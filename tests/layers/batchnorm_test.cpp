@@ -41,15 +41,6 @@ double variance_of(const std::vector<double>& v, int ddof) {
   return sum / static_cast<double>(static_cast<int64_t>(v.size()) - ddof);
 }
 
-std::string spec_error(const std::string& spec, const Shape& input) {
-  try {
-    build_model<float>(spec, input);
-  } catch (const std::invalid_argument& e) {
-    return e.what();
-  }
-  return "no error";
-}
-
 }  // namespace
 
 TEST(BatchNorm, Dense_MatchesPyTorchInFloat64) {

@@ -18,15 +18,6 @@ Tensor<float> random_input(const Shape& shape, uint64_t seed) {
   return x;
 }
 
-std::string spec_error(const std::string& spec, const Shape& input) {
-  try {
-    build_model<float>(spec, input);
-  } catch (const std::invalid_argument& e) {
-    return e.what();
-  }
-  return "no error";
-}
-
 }  // namespace
 
 TEST(Dropout, EvalIsExactlyTheIdentity) {

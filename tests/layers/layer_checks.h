@@ -3,6 +3,7 @@
 
 #include "nnlab/gradcheck/gradcheck.h"
 #include "nnlab/layers/layer.h"
+#include "nnlab/model/model_spec.h"
 #include "test_util.h"
 
 namespace nnlab::test {
@@ -53,6 +54,16 @@ inline void expect_gradients_check(Layer<double>& layer, const Shape& input_shap
   const GradientCheckReport report = check_layer_gradients(layer, x, rng);
   EXPECT_TRUE(report.passed(tolerance)) << report.str();
   EXPECT_GT(report.entries.size(), 0u);
+}
+
+// The message build_model gives for `spec`, or "no error".
+inline std::string spec_error(const std::string& spec, const Shape& input) {
+  try {
+    build_model<float>(spec, input);
+  } catch (const std::invalid_argument& e) {
+    return e.what();
+  }
+  return "no error";
 }
 
 }  // namespace nnlab::test

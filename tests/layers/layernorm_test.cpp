@@ -7,19 +7,6 @@
 
 namespace nnlab::test {
 
-namespace {
-
-std::string spec_error(const std::string& spec, const Shape& input) {
-  try {
-    build_model<float>(spec, input);
-  } catch (const std::invalid_argument& e) {
-    return e.what();
-  }
-  return "no error";
-}
-
-}  // namespace
-
 TEST(LayerNorm, MatchesPyTorchInFloat64) {
   LayerNorm<double> layer(6);
   expect_matches_reference(layer, layer_case("layernorm"), 1e-10);

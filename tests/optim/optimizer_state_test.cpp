@@ -17,6 +17,7 @@
 #include "nnlab/optim/schedule.h"
 #include "nnlab/optim/sgd.h"
 #include "nnlab/state/state_dict.h"
+#include "optim/optimizer_options.h"
 #include "temp_dir.h"
 
 namespace nnlab::test {
@@ -53,14 +54,6 @@ template <typename T>
     }
   }
   return ::testing::AssertionSuccess();
-}
-
-OptimizerOptions options(const std::string& name, WeightDecay decay) {
-  OptimizerOptions o;
-  o.name = name;
-  o.lr = 0.05;
-  o.weight_decay = decay;
-  return o;
 }
 
 const std::vector<std::pair<std::string, WeightDecay>> kDecays = {

@@ -16,6 +16,7 @@
 #include "nnlab/optim/nesterov.h"
 #include "nnlab/optim/rmsprop.h"
 #include "nnlab/optim/sgd.h"
+#include "optim/optimizer_options.h"
 
 namespace nnlab::test {
 namespace {
@@ -33,14 +34,6 @@ struct OwnedParameter {
 template <typename T>
 void set_quadratic_grad(OwnedParameter<T>& p) {
   for (int64_t i = 0; i < p.value.size(); ++i) p.grad[i] = (T(1) + T(i) / T(4)) * p.value[i];
-}
-
-OptimizerOptions options(const std::string& name, WeightDecay decay = {}) {
-  OptimizerOptions o;
-  o.name = name;
-  o.lr = 0.05;
-  o.weight_decay = decay;
-  return o;
 }
 
 class EveryOptimizer : public ::testing::TestWithParam<std::string> {};
