@@ -33,6 +33,7 @@ Run add_experiment_command(CLI::App& app) {
   add_init_experiments(app, *runs);
   add_regularization_experiments(app, *runs);
   add_filter_experiments(app, *runs);
+  add_toy_experiments(app, *runs);
   return [runs] {
     for (auto& [sub, run] : *runs) {
       if (sub->parsed()) return run();

@@ -26,5 +26,6 @@ void add_optimizer_experiments(CLI::App& parent, std::vector<std::pair<CLI::App*
 void add_init_experiments(CLI::App& parent, std::vector<std::pair<CLI::App*, Run>>& runs);
 void add_regularization_experiments(CLI::App& parent, std::vector<std::pair<CLI::App*, Run>>& runs);
 void add_filter_experiments(CLI::App& parent, std::vector<std::pair<CLI::App*, Run>>& runs);
+void add_toy_experiments(CLI::App& parent, std::vector<std::pair<CLI::App*, Run>>& runs);
 
 }  // namespace nnlab::cli

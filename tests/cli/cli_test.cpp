@@ -11,8 +11,6 @@
 
 namespace nnlab::test {
 
-namespace {
-
 class Cli : public CliRunner {
  protected:
   // A copy of the bundled sample's files, with the image file replaced by `images`.
@@ -25,8 +23,6 @@ class Cli : public CliRunner {
     return folder.string();
   }
 };
-
-}  // namespace
 
 TEST_F(Cli, UnknownFlagIsOneLineAndExitCode2) {
   const CliResult r = run("train --no-such-flag");

@@ -10,7 +10,7 @@ namespace nnlab::test {
 
 namespace {
 template <typename T>
-void expect_reference(double tolerance) {
+void expect_mse_reference(double tolerance) {
   const auto c = layer_case("mse");
   const Tensor<T> x = tensor_from_json(c.at("x")).cast<T>();
   const Tensor<T> target =
@@ -22,8 +22,8 @@ void expect_reference(double tolerance) {
 }
 }  // namespace
 
-TEST(MeanSquaredError, MatchesPyTorchInFloat64) { expect_reference<double>(1e-10); }
-TEST(MeanSquaredError, MatchesPyTorchInFloat32) { expect_reference<float>(1e-5); }
+TEST(MeanSquaredError, MatchesPyTorchInFloat64) { expect_mse_reference<double>(1e-10); }
+TEST(MeanSquaredError, MatchesPyTorchInFloat32) { expect_mse_reference<float>(1e-5); }
 
 TEST(MeanSquaredError, IsTheMeanOverAllElements) {
   MeanSquaredError<double> loss;

@@ -11,7 +11,7 @@ namespace nnlab::test {
 
 namespace {
 template <typename T>
-void expect_reference(double tolerance) {
+void expect_cross_entropy_reference(double tolerance) {
   const auto c = layer_case("softmax_cross_entropy");
   const auto labels = c.at("settings").at("targets").get<std::vector<double>>();
   const Tensor<T> target = Tensor<double>(Shape{static_cast<int64_t>(labels.size())}, labels).cast<T>();
@@ -24,8 +24,8 @@ void expect_reference(double tolerance) {
 }
 }  // namespace
 
-TEST(SoftmaxCrossEntropy, MatchesPyTorchInFloat64) { expect_reference<double>(1e-10); }
-TEST(SoftmaxCrossEntropy, MatchesPyTorchInFloat32) { expect_reference<float>(1e-5); }
+TEST(SoftmaxCrossEntropy, MatchesPyTorchInFloat64) { expect_cross_entropy_reference<double>(1e-10); }
+TEST(SoftmaxCrossEntropy, MatchesPyTorchInFloat32) { expect_cross_entropy_reference<float>(1e-5); }
 
 TEST(SoftmaxCrossEntropy, IsStableForHugeLogits) {
   SoftmaxCrossEntropy<float> loss;

@@ -31,7 +31,7 @@ namespace nnlab {
 inline constexpr int64_t kMaxAutoClasses = 50;
 
 struct TableOptions {
-  std::string target;         // a column name or 0-based index; empty: the last column
+  std::string target{};       // a column name or 0-based index; empty: the last column
   std::string task = "auto";  // auto, classification, regression
   double test_split = 0.2;    // share of the rows held out as test data
   uint64_t split_seed = 0;    // of the train/test split

@@ -8,13 +8,14 @@
 #include <vector>
 
 #include "nnlab/report/contour.h"
+#include "nnlab/report/decision_map.h"
 #include "nnlab/report/histogram.h"
 #include "nnlab/report/line_chart.h"
 #include "nnlab/report/scatter.h"
 
 namespace nnlab::report {
 
-using Panel = std::variant<LineChart, Histogram, Contour, Scatter>;
+using Panel = std::variant<LineChart, Histogram, Contour, Scatter, DecisionMap>;
 
 struct Grid {
   std::string title{};
