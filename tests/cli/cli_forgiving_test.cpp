@@ -27,6 +27,15 @@ TEST_F(CliForgiving, VersionFlag) {
   const CliResult r = run("--version");
   EXPECT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(r.out.rfind("nnlab 0.", 0), 0u) << r.out;
+  EXPECT_NE(r.out.find("(OpenBLAS kernels: "), std::string::npos) << r.out;
+}
+
+TEST_F(CliForgiving, TheUsersChoiceOfBlasKernelsIsKeptAndReported) {
+  // The tool replaces OpenBLAS's choice only when it is below the CPU, and never the user's.
+  const CliResult r = run("--version", "OPENBLAS_CORETYPE=Prescott ");
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("(OpenBLAS kernels: Prescott;"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("OPENBLAS_CORETYPE=Prescott (set before nnlab started)"), std::string::npos) << r.out;
 }
 
 TEST_F(CliForgiving, ASecondRunNeverReplacesTheFirstSilently) {
