@@ -11,6 +11,7 @@ packages=(
   libpng-dev              # PNG images for nnlab predict
   libcsv-dev              # CSV tables (nnlab train --data table.csv): quoting, streaming
   libjpeg62-turbo-dev     # JPEG images (predict, image folders)
+  libdnnl-dev             # oneDNN: convolutions with kernels for the CPU at hand
   libcli11-dev            # command-line parsing
   nlohmann-json3-dev      # JSON (history, safetensors header)
   libgtest-dev            # tests

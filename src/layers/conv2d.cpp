@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <stdexcept>
+#include <type_traits>
 
 #include "nnlab/kernels/gemm.h"
 #include "nnlab/kernels/threads.h"
@@ -82,6 +83,11 @@ void Conv2d<T>::reserve_scratch(int threads, const ConvGeometry& g) {
 }
 
 template <typename T>
+bool Conv2d<T>::uses_onednn(const ConvGeometry& g) const {
+  return std::is_same_v<T, float> && in_channels_ >= kOneDnnMinChannels && OneDnnConv::supports(g);
+}
+
+template <typename T>
 const Tensor<T>& Conv2d<T>::forward(const Tensor<T>& x) {
   if (x.rank() != 4) throw std::invalid_argument("Conv2d expects input NxCxHxW, got " + x.shape().str());
   geometry_ = geometry(x.shape().sample_shape());
@@ -89,6 +95,13 @@ const Tensor<T>& Conv2d<T>::forward(const Tensor<T>& x) {
   input_ = &x;
   const int64_t n = x.rows(), rows = g.col_rows(), cols = g.col_cols();
   output_.resize(Shape{n, out_channels_, g.out_height(), g.out_width()});
+  if constexpr (std::is_same_v<T, float>) {
+    if (uses_onednn(g)) {
+      onednn_.forward(n, g, out_channels_, x.data(), weight_.data(), has_bias_ ? bias_.data() : nullptr, output_.data(),
+                      this->training());
+      return output_;
+    }
+  }
   const int threads = thread_count(n, g);
   reserve_scratch(threads, g);
 
@@ -122,6 +135,16 @@ const Tensor<T>& Conv2d<T>::backward(const Tensor<T>& dy) {
   const int64_t weight_size = weight_.size(), bias_size = bias_.size();
   const bool input_grad = this->needs_input_grad();
   if (input_grad) input_grad_.resize(x.shape());
+  if constexpr (std::is_same_v<T, float>) {
+    if (uses_onednn(g)) {
+      chunk_grads_.resize(Shape{kGradientChunks, weight_size + bias_size});
+      T* dW = chunk_grads_.row(0);
+      onednn_.backward(n, g, out_channels_, x.data(), weight_.data(), dy.data(),
+                       input_grad ? input_grad_.data() : nullptr, dW, has_bias_ ? dW + weight_size : nullptr);
+      add_chunk_gradients(1);
+      return input_grad_;
+    }
+  }
   const int threads = thread_count(n, g);
   reserve_scratch(threads, g);
 
@@ -156,6 +179,13 @@ const Tensor<T>& Conv2d<T>::backward(const Tensor<T>& dy) {
       }
     }
   });
+  add_chunk_gradients(kGradientChunks);
+  return input_grad_;
+}
+
+template <typename T>
+void Conv2d<T>::add_chunk_gradients(int64_t chunks) {
+  const int64_t weight_size = weight_.size(), bias_size = bias_.size();
   // This batch's sums, added to the gradients (or written, the first time after zero_grad).
   const bool add = this->begin_gradient_sum();
   if (add) {
@@ -166,12 +196,11 @@ const Tensor<T>& Conv2d<T>::backward(const Tensor<T>& dy) {
     std::copy(chunk_grads_.row(0), chunk_grads_.row(0) + weight_size, weight_grad_.data());
     std::copy(chunk_grads_.row(0) + weight_size, chunk_grads_.row(0) + weight_size + bias_size, bias_grad_.data());
   }
-  for (int64_t chunk = 1; chunk < kGradientChunks; ++chunk) {
+  for (int64_t chunk = 1; chunk < chunks; ++chunk) {
     const T* partial = chunk_grads_.row(chunk);
     for (int64_t j = 0; j < weight_size; ++j) weight_grad_[j] += partial[j];
     for (int64_t j = 0; j < bias_size; ++j) bias_grad_[j] += partial[weight_size + j];
   }
-  return input_grad_;
 }
 
 template <typename T>

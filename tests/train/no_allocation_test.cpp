@@ -1,12 +1,16 @@
 // Once the batch size is known, a training step allocates nothing: every buffer
 // lives in a layer, the loss, the optimizer or the loader and is reused.
 // Proved by counting calls to the global operator new around training steps.
+// One exception, bounded here: a convolution on oneDNN (kernels/onednn_conv.h) makes about
+// 50 small allocations per call inside oneDNN (its execution context: argument maps, no
+// tensors), none larger than a few hundred bytes.
 
 #include <atomic>
 #include <cstdlib>
 #include <new>
 
 #include "nnlab/data/data_loader.h"
+#include "nnlab/kernels/onednn_conv.h"
 #include "nnlab/losses/softmax_cross_entropy.h"
 #include "nnlab/model/model_spec.h"
 #include "nnlab/optim/factory.h"
@@ -14,16 +18,24 @@
 
 namespace {
 std::atomic<long> allocations{0};
+std::atomic<size_t> largest{0};  // the largest single allocation seen
+
+void count(std::size_t size) {
+  allocations.fetch_add(1, std::memory_order_relaxed);
+  size_t seen = largest.load(std::memory_order_relaxed);
+  while (size > seen && !largest.compare_exchange_weak(seen, size, std::memory_order_relaxed)) {
+  }
+}
 }  // namespace
 
 void* operator new(std::size_t size) {
-  allocations.fetch_add(1, std::memory_order_relaxed);
+  count(size);
   if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
   throw std::bad_alloc();
 }
 // 64-byte-aligned buffers (AlignedAllocator) come through this one.
 void* operator new(std::size_t size, std::align_val_t align) {
-  allocations.fetch_add(1, std::memory_order_relaxed);
+  count(size);
   const std::size_t alignment = static_cast<std::size_t>(align);
   if (void* p = std::aligned_alloc(alignment, (size + alignment - 1) / alignment * alignment)) return p;
   throw std::bad_alloc();
@@ -66,7 +78,9 @@ TEST_P(NoAllocation, TrainingStepsAllocateNothingOnceWarm) {
        "res(conv:8x3x3:stride=2:pad=1,dropout:0.2),maxpool:2,flatten,linear:10",
        "adam"},
       {"linear:16,res(linear:16,relu,linear:16),res(linear:8,tanh),linear:10", "momentum"},
-      {"conv:4x3x3:pad=1,avgpool:2,gap,linear:10", "sgd"}};
+      {"conv:4x3x3:pad=1,avgpool:2,gap,linear:10", "sgd"},
+      // Convolutions of 8 input channels or more run on oneDNN where the build has it: the last run.
+      {"conv:8x3x3:pad=1,relu,conv:8x3x3:pad=1,batchnorm,relu,conv:8x3x3:stride=2:pad=1,gap,linear:10", "adam"}};
   for (const auto& [spec, optimizer] : runs) {
     Sequential<float> model = build_model<float>(spec, Shape{1, 8, 8});
     model.initialize(Initializer::he_normal(), rng);
@@ -88,9 +102,16 @@ TEST_P(NoAllocation, TrainingStepsAllocateNothingOnceWarm) {
     };
     epoch();  // warm-up: buffers grow to the batch size
     const long before = allocations.load();
+    largest = 0;
     epoch();
     epoch();
-    EXPECT_EQ(allocations.load() - before, 0) << spec << " under " << optimizer;
+    if (&spec == &runs.back().first && onednn_available()) {
+      // oneDNN's bookkeeping only: 2 epochs × 4 batches × 2 convolutions × forward and backward.
+      EXPECT_LE(allocations.load() - before, 2 * 4 * 2 * 2 * 64) << spec;
+      EXPECT_LE(largest.load(), 1024u) << spec;
+    } else {
+      EXPECT_EQ(allocations.load() - before, 0) << spec << " under " << optimizer;
+    }
   }
 }
 

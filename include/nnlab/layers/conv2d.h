@@ -10,8 +10,11 @@
 //   dx[n] = col2im(Wᵀ · dy[n])
 // Samples are spread over the threads (run_parallel), each with its own column buffer;
 // inside that parallel region OpenBLAS runs single-threaded.
+// Float layers of 8 input channels or more run on oneDNN instead, where the build has it
+// (kernels/onednn_conv.h): the same sums, in oneDNN's own order and blocking.
 
 #include "nnlab/kernels/im2col.h"
+#include "nnlab/kernels/onednn_conv.h"
 #include "nnlab/layers/layer.h"
 
 namespace nnlab {
@@ -49,6 +52,11 @@ class Conv2d final : public Layer<T> {
   int thread_count(int64_t batch, const ConvGeometry& g) const;
   // Sizes the per-thread scratch buffers for `threads` threads.
   void reserve_scratch(int threads, const ConvGeometry& g);
+  // Whether this layer runs on oneDNN for geometry g: float, in a build with it, and at least
+  // kOneDnnMinChannels input channels.
+  bool uses_onednn(const ConvGeometry& g) const;
+  // Adds the first `chunks` rows of chunk_grads_ (dW then db), in order, to the gradients.
+  void add_chunk_gradients(int64_t chunks);
 
   int64_t in_channels_, out_channels_, kernel_h_, kernel_w_, stride_, padding_;
   bool has_bias_;
@@ -62,6 +70,7 @@ class Conv2d final : public Layer<T> {
   // kGradientChunks × (Cout·C·KH·KW + Cout). Threads take whole chunks.
   static constexpr int64_t kGradientChunks = 8;
   Tensor<T> chunk_grads_;
+  OneDnnConv onednn_;
 };
 
 }  // namespace nnlab

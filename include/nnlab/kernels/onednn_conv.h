@@ -1,0 +1,55 @@
+#pragma once
+// 2-D convolution on oneDNN (the deep-learning primitives of PyTorch's CPU backend; Debian's
+// libdnnl-dev), for float. oneDNN writes its kernels for the CPU at hand when a primitive is
+// first built (AVX-512, AVX2, SSE4.1: the choice is made at run time, not by -march), and works
+// on channel-blocked copies of the tensors, made here by reorders on the way in and out. On the
+// residual preset's 3×3 convolutions of 16-64 channels it ran forward and backward 1.6-1.8×
+// faster than im2col + GEMM on this Zen 3 (bench/README.md); on one input channel (the first
+// layer on grey images) 3× slower, so Conv2d gives it only layers of kOneDnnMinChannels input
+// channels or more.
+//
+// Built in when CMake finds oneDNN (NNLAB_ONEDNN); without it onednn_available() is false and
+// Conv2d keeps im2col + GEMM. The primitives and blocked copies of the last two batch sizes of
+// training are kept: full batches and the last smaller one of an epoch.
+
+#include <cstdint>
+#include <memory>
+
+#include "nnlab/kernels/im2col.h"
+
+namespace nnlab {
+
+inline constexpr int64_t kOneDnnMinChannels = 8;
+
+// Whether this build has oneDNN.
+bool onednn_available();
+
+class OneDnnConv {
+ public:
+  OneDnnConv();
+  ~OneDnnConv();
+  // A copy starts with no primitives of its own (they are built again on first use).
+  OneDnnConv(const OneDnnConv&);
+  OneDnnConv& operator=(const OneDnnConv&);
+
+  // Whether oneDNN can take this geometry (in this build, with the right padding PyTorch's
+  // output size implies not negative).
+  static bool supports(const ConvGeometry& g);
+
+  // y = conv(x, w) + b (b may be null) for n samples of geometry g, out_channels outputs; all
+  // in PyTorch's layouts (NCHW, OIHW). With keep false (evaluation) the blocked copies are freed
+  // afterwards: evaluation batches are large, and rebuilding from oneDNN's primitive cache costs
+  // microseconds.
+  void forward(int64_t n, const ConvGeometry& g, int64_t out_channels, const float* x, const float* w, const float* b,
+               float* y, bool keep = true);
+  // The gradients of the same n, g, out_channels, x and w for dy: dw (and db and dx when not
+  // null) are written, not added.
+  void backward(int64_t n, const ConvGeometry& g, int64_t out_channels, const float* x, const float* w, const float* dy,
+                float* dx, float* dw, float* db);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace nnlab

@@ -1,0 +1,270 @@
+#include "nnlab/kernels/onednn_conv.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+#ifdef NNLAB_ONEDNN
+#include <oneapi/dnnl/dnnl.hpp>
+#include <vector>
+#endif
+
+namespace nnlab {
+
+namespace {
+// Right padding that gives PyTorch's output size, (H + 2p − K)/s + 1 rounded down.
+int64_t right_padding(int64_t size, int64_t kernel, int64_t stride, int64_t padding, int64_t outputs) {
+  return (outputs - 1) * stride + kernel - size - padding;
+}
+}  // namespace
+
+bool OneDnnConv::supports(const ConvGeometry& g) {
+  return onednn_available() && right_padding(g.height, g.kernel_h, g.stride, g.padding, g.out_height()) >= 0 &&
+         right_padding(g.width, g.kernel_w, g.stride, g.padding, g.out_width()) >= 0;
+}
+
+#ifdef NNLAB_ONEDNN
+
+bool onednn_available() { return true; }
+
+namespace {
+
+using dnnl::memory;
+using Tag = memory::format_tag;
+
+// A tensor in the caller's layout and the layout a primitive wants: the same memory when they
+// agree, else a buffer of its own and the reorders between the two.
+struct Staged {
+  memory user, inner;
+  dnnl::reorder in, out;  // user → inner, inner → user (built when needed)
+  bool same = true;
+
+  Staged() = default;
+  // `place`: where the inner copy lives, or null for a buffer of its own.
+  Staged(const memory::desc& user_desc, const memory::desc& wanted, const dnnl::engine& engine, bool to_inner,
+         bool to_user, void* place = nullptr)
+      : user(user_desc, engine, DNNL_MEMORY_NONE), same(user_desc == wanted) {
+    inner = same ? user : place != nullptr ? memory(wanted, engine, place) : memory(wanted, engine);
+    if (!same && to_inner) in = dnnl::reorder(user, inner);
+    if (!same && to_user) out = dnnl::reorder(inner, user);
+  }
+  void bring_in(dnnl::stream& s, const void* data) {
+    user.set_data_handle(const_cast<void*>(data));
+    if (!same) in.execute(s, user, inner);
+  }
+  void take_out(dnnl::stream& s, void* data) {
+    user.set_data_handle(data);
+    if (!same) out.execute(s, inner, user);
+  }
+};
+
+// The primitives and buffers of one batch size and geometry. The blocked copies that live only
+// within one call (y in forward; dy and dx in backward) share one buffer, `transient`; the
+// blocked x of forward serves backward too when backward-weights wants the same layout.
+struct Config {
+  int64_t n = 0, out_channels = 0;
+  ConvGeometry g;
+  bool bias = false;
+  dnnl::convolution_forward::primitive_desc forward_desc;
+  dnnl::convolution_backward_data::primitive_desc data_desc;
+  dnnl::convolution_backward_weights::primitive_desc weights_desc;
+  memory transient;
+  dnnl::convolution_forward forward;
+  bool backward_built = false;  // the backward primitives and buffers, made on first use
+  dnnl::convolution_backward_data backward_data;
+  dnnl::convolution_backward_weights backward_weights;
+  Staged x, w, y;         // forward
+  Staged dy, w_data, dx;  // backward data
+  Staged x_weights, dw;   // backward weights (x_weights unused when x serves)
+  bool x_serves_weights = false, dy_serves_weights = false;
+  Staged dy_weights;
+  memory b, db;
+};
+
+// Bytes of the blocked copy of a tensor whose caller's layout is `user`: 0 when they agree.
+size_t copy_bytes(const memory::desc& user, const memory::desc& wanted) {
+  return user == wanted ? 0 : (wanted.get_size() + 63) / 64 * 64;
+}
+
+constexpr auto kAlgorithm = dnnl::algorithm::convolution_direct;
+
+// The shapes of a Config's tensors: in the caller's layouts (src, weights, dst, bias), and
+// with the layout left to oneDNN (the _any ones).
+struct Descs {
+  memory::desc src, weights, dst, bias, src_any, weights_any, dst_any;
+  memory::dims strides, left, right;
+
+  explicit Descs(const Config& c) {
+    using dt = memory::data_type;
+    const ConvGeometry& g = c.g;
+    const memory::dims x{c.n, g.channels, g.height, g.width}, w{c.out_channels, g.channels, g.kernel_h, g.kernel_w},
+        y{c.n, c.out_channels, g.out_height(), g.out_width()};
+    src = memory::desc(x, dt::f32, Tag::nchw);
+    weights = memory::desc(w, dt::f32, Tag::oihw);
+    dst = memory::desc(y, dt::f32, Tag::nchw);
+    if (c.bias) bias = memory::desc({c.out_channels}, dt::f32, Tag::x);
+    src_any = memory::desc(x, dt::f32, Tag::any);
+    weights_any = memory::desc(w, dt::f32, Tag::any);
+    dst_any = memory::desc(y, dt::f32, Tag::any);
+    strides = {g.stride, g.stride};
+    left = {g.padding, g.padding};
+    right = {right_padding(g.height, g.kernel_h, g.stride, g.padding, g.out_height()),
+             right_padding(g.width, g.kernel_w, g.stride, g.padding, g.out_width())};
+  }
+};
+
+bool same(const Config& c, int64_t n, const ConvGeometry& g, int64_t out_channels, bool bias) {
+  return c.n == n && c.out_channels == out_channels && c.bias == bias && c.g.channels == g.channels &&
+         c.g.height == g.height && c.g.width == g.width && c.g.kernel_h == g.kernel_h && c.g.kernel_w == g.kernel_w &&
+         c.g.stride == g.stride && c.g.padding == g.padding;
+}
+
+}  // namespace
+
+struct OneDnnConv::Impl {
+  dnnl::engine engine{dnnl::engine::kind::cpu, 0};
+  dnnl::stream stream{engine};
+  std::vector<std::unique_ptr<Config>> configs;  // the most recently used first
+
+  Config& config(int64_t n, const ConvGeometry& g, int64_t out_channels, bool bias) {
+    for (size_t i = 0; i < configs.size(); ++i) {
+      if (same(*configs[i], n, g, out_channels, bias)) {
+        if (i != 0) std::swap(configs[0], configs[i]);
+        return *configs[0];
+      }
+    }
+    // A training batch size, the last smaller batch of an epoch: evaluation runs on copies.
+    constexpr size_t kKept = 2;
+    if (configs.size() == kKept) configs.pop_back();
+    configs.insert(configs.begin(), build(n, g, out_channels, bias));
+    return *configs[0];
+  }
+
+  std::unique_ptr<Config> build(int64_t n, const ConvGeometry& g, int64_t out_channels, bool bias) {
+    auto c = std::make_unique<Config>();
+    c->n = n;
+    c->g = g;
+    c->out_channels = out_channels;
+    c->bias = bias;
+    const Descs d(*c);
+    const dnnl::convolution_forward::primitive_desc fpd({dnnl::prop_kind::forward_training, kAlgorithm, d.src_any,
+                                                         d.weights_any, d.bias, d.dst_any, d.strides, d.left, d.right},
+                                                        engine);
+    c->forward_desc = fpd;
+    c->data_desc = dnnl::convolution_backward_data::primitive_desc(
+        {kAlgorithm, d.src_any, d.weights_any, d.dst_any, d.strides, d.left, d.right}, engine, fpd);
+    c->weights_desc = dnnl::convolution_backward_weights::primitive_desc(
+        {kAlgorithm, d.src_any, d.weights_any, d.bias, d.dst_any, d.strides, d.left, d.right}, engine, fpd);
+    const size_t y_bytes = copy_bytes(d.dst, fpd.dst_desc());
+    const size_t backward_bytes =
+        copy_bytes(d.dst, c->data_desc.diff_dst_desc()) + copy_bytes(d.src, c->data_desc.diff_src_desc());
+    c->transient = memory(memory::desc({static_cast<int64_t>(std::max<size_t>({y_bytes, backward_bytes, 64}))},
+                                       memory::data_type::u8, Tag::x),
+                          engine);
+    c->forward = dnnl::convolution_forward(fpd);
+    c->x = Staged(d.src, fpd.src_desc(), engine, true, false);
+    c->w = Staged(d.weights, fpd.weights_desc(), engine, true, false);
+    c->y = Staged(d.dst, fpd.dst_desc(), engine, false, true, c->transient.get_data_handle());
+    if (bias) c->b = memory(d.bias, engine, DNNL_MEMORY_NONE);
+    return c;
+  }
+
+  // The backward primitives of `c`, for the same shapes as its forward.
+  void build_backward(Config& c) {
+    const Descs d(c);
+    const auto& dpd = c.data_desc;
+    const auto& wpd = c.weights_desc;
+    c.backward_data = dnnl::convolution_backward_data(dpd);
+    c.backward_weights = dnnl::convolution_backward_weights(wpd);
+    auto* transient = static_cast<unsigned char*>(c.transient.get_data_handle());
+    c.dy = Staged(d.dst, dpd.diff_dst_desc(), engine, true, false, transient);
+    c.w_data = Staged(d.weights, dpd.weights_desc(), engine, true, false);
+    c.dx = Staged(d.src, dpd.diff_src_desc(), engine, false, true, transient + copy_bytes(d.dst, dpd.diff_dst_desc()));
+    c.x_serves_weights = wpd.src_desc() == c.forward_desc.src_desc();
+    if (!c.x_serves_weights) c.x_weights = Staged(d.src, wpd.src_desc(), engine, true, false);
+    c.dy_serves_weights = wpd.diff_dst_desc() == dpd.diff_dst_desc();
+    if (!c.dy_serves_weights) c.dy_weights = Staged(d.dst, wpd.diff_dst_desc(), engine, true, false);
+    c.dw = Staged(d.weights, wpd.diff_weights_desc(), engine, false, true);
+    if (c.bias) c.db = memory(wpd.diff_bias_desc(), engine, DNNL_MEMORY_NONE);
+    c.backward_built = true;
+  }
+};
+
+OneDnnConv::OneDnnConv() : impl_(std::make_unique<Impl>()) {}
+OneDnnConv::~OneDnnConv() = default;
+OneDnnConv::OneDnnConv(const OneDnnConv&) : impl_(std::make_unique<Impl>()) {}
+OneDnnConv& OneDnnConv::operator=(const OneDnnConv& other) {
+  if (this != &other) impl_ = std::make_unique<Impl>();
+  return *this;
+}
+
+void OneDnnConv::forward(int64_t n, const ConvGeometry& g, int64_t out_channels, const float* x, const float* w,
+                         const float* b, float* y, bool keep) {
+  Config& c = impl_->config(n, g, out_channels, b != nullptr);
+  dnnl::stream& s = impl_->stream;
+  c.x.bring_in(s, x);
+  c.w.bring_in(s, w);
+  c.y.user.set_data_handle(y);
+  std::unordered_map<int, memory> args{
+      {DNNL_ARG_SRC, c.x.inner}, {DNNL_ARG_WEIGHTS, c.w.inner}, {DNNL_ARG_DST, c.y.inner}};
+  if (b != nullptr) {
+    c.b.set_data_handle(const_cast<float*>(b));
+    args[DNNL_ARG_BIAS] = c.b;
+  }
+  c.forward.execute(s, args);
+  c.y.take_out(s, y);
+  s.wait();
+  if (!keep) impl_->configs.erase(impl_->configs.begin());
+}
+
+void OneDnnConv::backward(int64_t n, const ConvGeometry& g, int64_t out_channels, const float* x, const float* w,
+                          const float* dy, float* dx, float* dw, float* db) {
+  Config& c = impl_->config(n, g, out_channels, db != nullptr);
+  if (!c.backward_built) impl_->build_backward(c);
+  dnnl::stream& s = impl_->stream;
+  c.dy.bring_in(s, dy);
+  if (dx != nullptr) {
+    c.w_data.bring_in(s, w);
+    c.dx.user.set_data_handle(dx);
+    c.backward_data.execute(
+        s, {{DNNL_ARG_DIFF_DST, c.dy.inner}, {DNNL_ARG_WEIGHTS, c.w_data.inner}, {DNNL_ARG_DIFF_SRC, c.dx.inner}});
+    c.dx.take_out(s, dx);
+  }
+  // x again: the blocked copy of forward may belong to another batch by now (cheap next to the product).
+  Staged& x_weights = c.x_serves_weights ? c.x : c.x_weights;
+  x_weights.bring_in(s, x);
+  Staged& dy_weights = c.dy_serves_weights ? c.dy : c.dy_weights;
+  if (!c.dy_serves_weights) dy_weights.bring_in(s, dy);
+  c.dw.user.set_data_handle(dw);
+  std::unordered_map<int, memory> args{
+      {DNNL_ARG_SRC, x_weights.inner}, {DNNL_ARG_DIFF_DST, dy_weights.inner}, {DNNL_ARG_DIFF_WEIGHTS, c.dw.inner}};
+  if (db != nullptr) {
+    c.db.set_data_handle(db);
+    args[DNNL_ARG_DIFF_BIAS] = c.db;
+  }
+  c.backward_weights.execute(s, args);
+  c.dw.take_out(s, dw);
+  s.wait();
+}
+
+#else  // no oneDNN in this build: Conv2d never calls these.
+
+bool onednn_available() { return false; }
+
+struct OneDnnConv::Impl {};
+OneDnnConv::OneDnnConv() = default;
+OneDnnConv::~OneDnnConv() = default;
+OneDnnConv::OneDnnConv(const OneDnnConv&) {}
+OneDnnConv& OneDnnConv::operator=(const OneDnnConv&) { return *this; }
+
+void OneDnnConv::forward(int64_t, const ConvGeometry&, int64_t, const float*, const float*, const float*, float*,
+                         bool) {
+  throw std::logic_error("nnlab was built without oneDNN");
+}
+void OneDnnConv::backward(int64_t, const ConvGeometry&, int64_t, const float*, const float*, const float*, float*,
+                          float*, float*) {
+  throw std::logic_error("nnlab was built without oneDNN");
+}
+
+#endif
+
+}  // namespace nnlab

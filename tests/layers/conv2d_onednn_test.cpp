@@ -1,0 +1,99 @@
+// Conv2d<float> of 8 or more input channels runs on oneDNN (where the build has it): the same
+// results as the im2col + GEMM path of Conv2d<double>, to float rounding.
+
+#include <cmath>
+
+#include "layers/layer_checks.h"
+#include "nnlab/kernels/onednn_conv.h"
+#include "nnlab/layers/conv2d.h"
+
+namespace nnlab::test {
+
+namespace {
+
+// Largest |a − b| over the largest |b|: the error relative to the tensor's scale.
+double relative_error(const Tensor<float>& a, const Tensor<double>& b) {
+  double error = 0, scale = 0;
+  for (int64_t i = 0; i < b.size(); ++i) {
+    error = std::max(error, std::abs(static_cast<double>(a[i]) - b[i]));
+    scale = std::max(scale, std::abs(b[i]));
+  }
+  return error / scale;
+}
+
+// Forward and backward of the same convolution in float (oneDNN) and double (im2col + GEMM).
+void expect_float_matches_double(int64_t batch, int64_t in, int64_t out, int64_t kernel, int64_t stride,
+                                 int64_t padding, int64_t size, bool bias) {
+  Conv2d<double> reference(in, out, kernel, kernel, stride, padding, bias);
+  Conv2d<float> layer(in, out, kernel, kernel, stride, padding, bias);
+  Rng rng(7);
+  reference.initialize(Initializer::he_normal(), rng);
+  for (int64_t i = 0; i < reference.weight().size(); ++i) layer.weight()[i] = static_cast<float>(reference.weight()[i]);
+  for (int64_t i = 0; i < reference.bias().size(); ++i) {
+    reference.bias()[i] = 0.1 * static_cast<double>(i);
+    layer.bias()[i] = static_cast<float>(reference.bias()[i]);
+  }
+  Tensor<double> x(Shape{batch, in, size, size});
+  for (double& v : x) v = rng.normal();
+  const Tensor<float> xf = x.cast<float>();
+  reference.set_needs_input_grad(true);
+  layer.set_needs_input_grad(true);
+  const Tensor<double> y = reference.forward(x);
+  const Tensor<float> yf = layer.forward(xf);
+  ASSERT_EQ(yf.shape(), y.shape());
+  EXPECT_LT(relative_error(yf, y), 1e-5);
+  Tensor<double> dy(y.shape());
+  for (double& v : dy) v = rng.normal();
+  reference.zero_grad();
+  layer.zero_grad();
+  const Tensor<double> dx = reference.backward(dy);
+  const Tensor<float> dxf = layer.backward(dy.cast<float>());
+  EXPECT_LT(relative_error(dxf, dx), 1e-5);
+  EXPECT_LT(relative_error(*layer.parameters()[0].grad, *reference.parameters()[0].grad), 1e-5);
+  if (bias) {
+    EXPECT_LT(relative_error(*layer.parameters()[1].grad, *reference.parameters()[1].grad), 1e-5);
+  }
+}
+
+}  // namespace
+
+TEST(Conv2dOneDnn, TheResidualPresetsShapesMatchTheReferencePath) {
+  if (!onednn_available()) GTEST_SKIP() << "built without oneDNN";
+  expect_float_matches_double(6, 16, 16, 3, 1, 1, 14, true);
+  expect_float_matches_double(5, 16, 32, 3, 1, 1, 7, true);
+  expect_float_matches_double(4, 32, 64, 1, 1, 0, 7, false);  // a 1×1 projection
+}
+
+TEST(Conv2dOneDnn, StridesPaddingAndOddSizesMatchTheReferencePath) {
+  if (!onednn_available()) GTEST_SKIP() << "built without oneDNN";
+  expect_float_matches_double(3, 8, 12, 3, 2, 1, 9, true);
+  expect_float_matches_double(2, 9, 5, 5, 1, 2, 11, true);
+  expect_float_matches_double(2, 8, 4, 2, 2, 0, 7, true);  // the right edge is dropped: im2col + GEMM
+  EXPECT_FALSE(OneDnnConv::supports(ConvGeometry{8, 7, 7, 2, 2, 2, 0}));
+  EXPECT_TRUE(OneDnnConv::supports(ConvGeometry{8, 8, 8, 2, 2, 2, 0}));
+}
+
+TEST(Conv2dOneDnn, BatchesOfEverySizeAndCopiesOfTheLayerGiveTheSameOutputs) {
+  if (!onednn_available()) GTEST_SKIP() << "built without oneDNN";
+  Conv2d<float> layer(8, 8, 3, 3, 1, 1);
+  Rng rng(3);
+  layer.initialize(Initializer::he_normal(), rng);
+  Tensor<float> x(Shape{7, 8, 6, 6});
+  for (float& v : x) v = static_cast<float>(rng.normal());
+  const Tensor<float> whole = layer.forward(x);
+  // Sample 2 alone, after the whole batch, then a copy of the layer: the same numbers.
+  Tensor<float> one(Shape{1, 8, 6, 6});
+  std::copy(x.row(2), x.row(3), one.data());
+  const Tensor<float> alone = layer.forward(one);
+  Conv2d<float> copy = layer;
+  const Tensor<float> copied = copy.forward(one);
+  const int64_t plane = whole.row_size();
+  for (int64_t j = 0; j < plane; ++j) {
+    EXPECT_NEAR(alone[j], whole.row(2)[j], 1e-5f) << j;
+    EXPECT_EQ(copied[j], alone[j]) << j;
+  }
+  // And the batch again, after the other size: what it gave the first time.
+  EXPECT_TRUE(tensors_near(layer.forward(x), whole.cast<double>(), 0.0));
+}
+
+}  // namespace nnlab::test
