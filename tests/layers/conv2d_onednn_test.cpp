@@ -5,6 +5,7 @@
 
 #include "layers/layer_checks.h"
 #include "nnlab/kernels/onednn_conv.h"
+#include "nnlab/kernels/threads.h"
 #include "nnlab/layers/conv2d.h"
 
 namespace nnlab::test {
@@ -94,6 +95,30 @@ TEST(Conv2dOneDnn, BatchesOfEverySizeAndCopiesOfTheLayerGiveTheSameOutputs) {
   }
   // And the batch again, after the other size: what it gave the first time.
   EXPECT_TRUE(tensors_near(layer.forward(x), whole.cast<double>(), 0.0));
+}
+
+TEST(Conv2dOneDnn, SameResultWithOneAndTwoThreadsToTheBit) {
+  if (!onednn_available()) GTEST_SKIP() << "built without oneDNN";
+  Rng rng(1);
+  Tensor<float> x(Shape{64, 16, 14, 14}), dy(Shape{64, 32, 14, 14});
+  for (float& v : x) v = static_cast<float>(rng.normal());
+  for (float& v : dy) v = static_cast<float>(rng.normal());
+  const auto run = [&](int threads) {
+    const ThreadScope scope(threads);
+    Conv2d<float> layer(16, 32, 3, 3, 1, 1);
+    Rng init_rng(3);
+    layer.initialize(Initializer::he_normal(), init_rng);
+    layer.set_needs_input_grad(true);
+    std::vector<Tensor<double>> results{layer.forward(x).cast<double>()};
+    layer.zero_grad();
+    results.push_back(layer.backward(dy).cast<double>());
+    for (auto& p : layer.parameters()) results.push_back(p.grad->cast<double>());
+    return results;
+  };
+  const auto one = run(1);
+  const auto two = run(2);
+  // oneDNN splits the weight gradient's sums the same way for 1 and 2 threads on this shape.
+  for (size_t i = 0; i < one.size(); ++i) EXPECT_TRUE(tensors_near(two[i], one[i], 0.0)) << "result " << i;
 }
 
 }  // namespace nnlab::test
