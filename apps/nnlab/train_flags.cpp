@@ -129,6 +129,7 @@ std::vector<std::pair<std::string, std::string>> hinted(const TrainConfig& c, co
   if (hints.lr && c.optimizer.lr > 0) flags.emplace_back("--lr", round_trip_number(c.optimizer.lr));
   if (hints.batch_size) flags.emplace_back("--batch-size", std::to_string(c.batch_size));
   if (c.iterations == 0 && hints.epochs) flags.emplace_back("--epochs", std::to_string(c.epochs));
+  if (hints.augment) flags.emplace_back("--augment", c.augment);
   return flags;
 }
 }  // namespace
@@ -141,6 +142,7 @@ std::string apply_data_hints(TrainConfig& c, const TrainingHints& hints, const s
   if (hints.lr && !given.count("--lr") && !given.count("--optimizer")) c.optimizer.lr = *hints.lr;
   if (hints.batch_size && !given.count("--batch-size")) c.batch_size = *hints.batch_size;
   if (c.iterations == 0 && hints.epochs && !given.count("--epochs")) c.epochs = *hints.epochs;
+  if (hints.augment && !given.count("--augment")) c.augment = *hints.augment;
   std::string applied;
   for (const auto& [flag, value] : hinted(c, hints)) {
     if (!given.count(flag)) applied += " " + flag + " " + value;

@@ -17,9 +17,7 @@ namespace {
 // The softmax of each row of the model's outputs (logits) at `points` (N×2), in eval mode;
 // the model's mode is restored afterwards.
 std::vector<double> class_probabilities(Module<float>& model, const Tensor<float>& points) {
-  const bool was_training = model.training();
-  model.eval();
-  const Tensor<float>& logits = model.forward(points);
+  const Tensor<float> logits = eval_outputs_in_place(model, points);
   std::vector<double> probabilities(static_cast<size_t>(logits.size()));
   for (int64_t r = 0; r < logits.rows(); ++r) {
     const float* row = logits.row(r);
@@ -30,7 +28,6 @@ std::vector<double> class_probabilities(Module<float>& model, const Tensor<float
     for (int64_t c = 0; c < k; ++c)
       probabilities[static_cast<size_t>(r * k + c)] = std::exp(static_cast<double>(row[c]) - top) / sum;
   }
-  model.set_training(was_training);
   return probabilities;
 }
 

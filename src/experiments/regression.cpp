@@ -17,9 +17,7 @@ namespace {
 // The curve of the model along `grid` (N×1), in eval mode: the output itself, or for two
 // outputs the softmax probability of the second class.
 std::vector<double> curve(Module<float>& model, const Tensor<float>& grid) {
-  const bool was_training = model.training();
-  model.eval();
-  const Tensor<float>& out = model.forward(grid);
+  const Tensor<float> out = eval_outputs_in_place(model, grid);
   std::vector<double> ys;
   for (int64_t r = 0; r < out.rows(); ++r) {
     const float* row = out.row(r);
@@ -29,7 +27,6 @@ std::vector<double> curve(Module<float>& model, const Tensor<float>& grid) {
       ys.push_back(1.0 / (1.0 + std::exp(static_cast<double>(row[0]) - static_cast<double>(row[1]))));
     }
   }
-  model.set_training(was_training);
   return ys;
 }
 

@@ -125,14 +125,21 @@ struct OneDnnConv::Impl {
   dnnl::stream stream{engine};
   std::vector<std::unique_ptr<Config>> configs;  // the most recently used first
 
-  Config& config(int64_t n, const ConvGeometry& g, int64_t out_channels, bool bias) {
+  std::unique_ptr<Config> passing;  // one not kept: an evaluation batch's, freed after its call
+
+  // The config for these shapes: a kept one, else a new one, kept when `keep`.
+  Config& config(int64_t n, const ConvGeometry& g, int64_t out_channels, bool bias, bool keep = true) {
     for (size_t i = 0; i < configs.size(); ++i) {
       if (same(*configs[i], n, g, out_channels, bias)) {
         if (i != 0) std::swap(configs[0], configs[i]);
         return *configs[0];
       }
     }
-    // A training batch size, the last smaller batch of an epoch: evaluation runs on copies.
+    if (!keep) {
+      passing = build(n, g, out_channels, bias);
+      return *passing;
+    }
+    // A training batch size, and the last smaller batch of an epoch.
     constexpr size_t kKept = 2;
     if (configs.size() == kKept) configs.pop_back();
     configs.insert(configs.begin(), build(n, g, out_channels, bias));
@@ -199,7 +206,7 @@ OneDnnConv& OneDnnConv::operator=(const OneDnnConv& other) {
 
 void OneDnnConv::forward(int64_t n, const ConvGeometry& g, int64_t out_channels, const float* x, const float* w,
                          const float* b, float* y, bool keep) {
-  Config& c = impl_->config(n, g, out_channels, b != nullptr);
+  Config& c = impl_->config(n, g, out_channels, b != nullptr, keep);
   dnnl::stream& s = impl_->stream;
   c.x.bring_in(s, x);
   c.w.bring_in(s, w);
@@ -213,7 +220,7 @@ void OneDnnConv::forward(int64_t n, const ConvGeometry& g, int64_t out_channels,
   c.forward.execute(s, args);
   c.y.take_out(s, y);
   s.wait();
-  if (!keep) impl_->configs.erase(impl_->configs.begin());
+  impl_->passing.reset();
 }
 
 void OneDnnConv::backward(int64_t n, const ConvGeometry& g, int64_t out_channels, const float* x, const float* w,

@@ -112,6 +112,14 @@ Metrics evaluate(const Sequential<float>& model, const Loss<float>& loss, const 
   return evaluate_in_place(copy, *own_loss, data, batch_size);
 }
 
+Tensor<float> eval_outputs_in_place(Module<float>& model, const Tensor<float>& x) {
+  const bool was_training = model.training();
+  model.eval();
+  Tensor<float> outputs = model.forward(x);
+  model.set_training(was_training);
+  return outputs;
+}
+
 Predictor::Predictor(const Sequential<float>& model) : model_(clone_model(model)) { model_.eval(); }
 
 const Tensor<float>& Predictor::forward(const Tensor<float>& x) { return model_.forward(x); }

@@ -4,10 +4,12 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <filesystem>
 #include <numeric>
 #include <optional>
 #include <stdexcept>
 
+#include "nnlab/data/data_source.h"
 #include "nnlab/data/idx.h"
 #include "temp_dir.h"
 
@@ -221,3 +223,24 @@ TEST(Mnist, DefaultFolderFollowsNnlabData) {
 
 }  // namespace
 }  // namespace nnlab::test
+
+namespace nnlab {
+namespace {
+
+// Only where Debian's dataset-fashion-mnist is installed (make test does not need it).
+TEST(FashionMnist, LoadsByNameWithItsClassesAndSettingsOfItsOwn) {
+  if (!std::filesystem::exists("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz"))
+    GTEST_SKIP() << "dataset-fashion-mnist is not installed";
+  const LoadedData d = load_data("fashion-mnist");
+  EXPECT_EQ(d.name, "Fashion-MNIST");
+  EXPECT_EQ(d.split.train.size(), 60000);
+  EXPECT_EQ(d.split.test.size(), 10000);
+  ASSERT_EQ(d.classes.size(), 10u);
+  EXPECT_EQ(d.classes[9], "Ankle boot");
+  // The residual preset's 0.92 in under 10 minutes: 10 epochs, no shifted copies.
+  EXPECT_EQ(d.hints.epochs, 10);
+  EXPECT_EQ(d.hints.augment, "none");
+}
+
+}  // namespace
+}  // namespace nnlab

@@ -34,6 +34,7 @@ struct TrainingHints {
   std::optional<int64_t> batch_size;
   std::optional<int> epochs;
   std::optional<double> lr;  // for the default optimizer (Adam) only
+  std::optional<std::string> augment;
 };
 
 struct LoadedData {

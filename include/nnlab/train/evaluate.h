@@ -42,6 +42,9 @@ Metrics evaluate(const Sequential<float>& model, const Loss<float>& loss, const 
                  int64_t batch_size = 500);
 // The same on the model itself (its mode is restored afterwards); not for concurrent callers.
 Metrics evaluate_in_place(Module<float>& model, Loss<float>& loss, const Dataset& data, int64_t batch_size = 500);
+// The model's outputs for x in eval mode, on the model itself (its mode is restored
+// afterwards), copied out; for a look at the model between training steps (a callback).
+Tensor<float> eval_outputs_in_place(Module<float>& model, const Tensor<float>& x);
 
 // Number of rows of `output` whose largest entry is at the class index in `labels`.
 int64_t count_correct(const Tensor<float>& output, const Tensor<float>& labels);
