@@ -95,10 +95,7 @@ BoundaryStudy learn_boundary(const std::string& dataset, const BoundaryModel& mo
     }
   }
 
-  OptimizerOptions adam;
-  adam.name = "adam";
-  adam.lr = settings.lr;
-  TrainConfig config = experiment_config(study.spec, Initializer::he_normal(), adam, settings.seed);
+  TrainConfig config = adam_experiment_config(study.spec, Initializer::he_normal(), settings.lr, settings.seed);
   config.schedule = "cosine";
   config.epochs = settings.epochs;
   config.batch_size = settings.batch_size;

@@ -61,10 +61,8 @@ FilterStudy learn_filters(const TrainTest& data, const FilterSettings& settings)
     throw std::invalid_argument("epochs must be at least 1, got " + std::to_string(settings.epochs));
   FilterStudy study;
   study.spec = preset_spec("simple-cnn");
-  OptimizerOptions adam;
-  adam.name = "adam";
-  adam.lr = settings.lr;
-  TrainConfig config = experiment_config(study.spec, Initializer::normal(settings.init_std), adam, settings.seed);
+  TrainConfig config =
+      adam_experiment_config(study.spec, Initializer::normal(settings.init_std), settings.lr, settings.seed);
   config.epochs = settings.epochs;
   config.batch_size = settings.batch_size;
   config.train_size = settings.train_size;

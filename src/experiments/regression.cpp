@@ -59,10 +59,7 @@ HeadStudy learn_head(const RegressionSettings& settings, const Dataset& train, c
   study.task = classification ? "classification" : "regression";
   study.loss = classification ? "cross-entropy" : "mse";
   study.spec = mlp_spec(settings.hidden, "relu", classification ? 2 : 1);
-  OptimizerOptions adam;
-  adam.name = "adam";
-  adam.lr = settings.lr;
-  TrainConfig config = experiment_config(study.spec, Initializer::he_normal(), adam, settings.seed);
+  TrainConfig config = adam_experiment_config(study.spec, Initializer::he_normal(), settings.lr, settings.seed);
   config.schedule = "cosine";
   config.loss = study.loss;
   config.epochs = settings.epochs;

@@ -25,4 +25,12 @@ inline TrainConfig experiment_config(const std::string& spec, const Initializer&
   return c;
 }
 
+// The same with Adam at rate `lr` (its other settings PyTorch's defaults).
+inline TrainConfig adam_experiment_config(const std::string& spec, const Initializer& init, double lr, uint64_t seed) {
+  OptimizerOptions adam;
+  adam.name = "adam";
+  adam.lr = lr;
+  return experiment_config(spec, init, adam, seed);
+}
+
 }  // namespace nnlab
