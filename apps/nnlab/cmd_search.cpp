@@ -217,7 +217,7 @@ int run_search_command(SearchSettings s) {
   s.workers = std::max(1, std::min(s.workers, threads));
   const ThreadScope scope(threads);
 
-  const LoadedData loaded = load_data(s.data);
+  const LoadedData loaded = load_data(s.data, {.stream = "off"});
   const TrainTest& data = loaded.split;
   const std::string applied = apply_data_hints(s.fixed, loaded.hints, s.given);
   if (!applied.empty()) {

@@ -158,6 +158,10 @@ int run_train(TrainSettings s, const CheckpointFile* resume) {
     throw UsageError(e.what());
   }
   const TrainTest& data = loaded.split;
+  // A streamed table's parts, read from its file each epoch.
+  const std::unique_ptr<DataStream> train_rows = loaded.stream ? loaded.stream->train() : nullptr;
+  const std::unique_ptr<DataStream> test_rows = loaded.stream ? loaded.stream->test() : nullptr;
+  const int64_t test_size = test_rows ? test_rows->size() : data.test.size();
   if (resume == nullptr) {
     const std::string applied = apply_data_hints(s.config, loaded.hints, s.given);
     if (!applied.empty()) {
@@ -180,7 +184,8 @@ int run_train(TrainSettings s, const CheckpointFile* resume) {
                                    std::map<std::string, std::string>{{kSettingsKey, train_settings_json(s).dump()}}));
   std::unique_ptr<Training> made;
   try {
-    made = std::make_unique<Training>(s.config, data.train, std::move(callbacks));
+    made = train_rows ? std::make_unique<Training>(s.config, *train_rows, std::move(callbacks))
+                      : std::make_unique<Training>(s.config, data.train, std::move(callbacks));
   } catch (const std::invalid_argument& e) {
     throw UsageError(e.what());
   }
@@ -191,7 +196,7 @@ int run_train(TrainSettings s, const CheckpointFile* resume) {
       stderr,
       "data: %s; validation %lld\nmodel: %s (%lld parameters), init %s\n%s, schedule %s, batch %lld%s, "
       "augment %s, %d threads\n",
-      data.description.c_str(), static_cast<long long>(run.validation_data().size()), run.spec().c_str(),
+      data.description.c_str(), static_cast<long long>(run.validation_size()), run.spec().c_str(),
       static_cast<long long>(model.parameter_count()), run.init().str().c_str(),
       describe(run.optimizer_options()).c_str(), run.schedule().c_str(), static_cast<long long>(s.config.batch_size),
       s.config.accumulate_steps > 1 ? (" × " + std::to_string(s.config.accumulate_steps) + " accumulated").c_str() : "",
@@ -224,8 +229,16 @@ int run_train(TrainSettings s, const CheckpointFile* resume) {
     return 130;
   }
   Loss<float>& loss = run.loss();
-  const bool classification = data.test.classification();
-  Metrics test = evaluate(model, loss, data.test);
+  const int num_classes = train_rows ? train_rows->num_classes() : data.train.num_classes;
+  const bool classification = num_classes > 0;
+  Metrics test;
+  if (test_rows) {
+    Rng unused(0);
+    const std::unique_ptr<BatchSource> batches = test_rows->loader(kEvaluationBatch, unused, /*shuffle=*/false);
+    test = evaluate_in_place(model, loss, *batches);
+  } else {
+    test = evaluate(model, loss, data.test);
+  }
   if (!classification && loaded.schema) {
     // The model learnt standardised targets: the errors in the target's own units.
     test.mse *= loaded.schema->target_std * loaded.schema->target_std;
@@ -256,7 +269,7 @@ int run_train(TrainSettings s, const CheckpointFile* resume) {
   write_file_atomic(s.out + "/history.csv", history.to_csv());
   save_model(model, save_path,
              {{"nnlab.loss", loss.spec()},
-              {"nnlab.classes", std::to_string(data.train.num_classes)},
+              {"nnlab.classes", std::to_string(num_classes)},
               {"nnlab.data", loaded.description().dump()},
               {classification ? "nnlab.test_accuracy" : "nnlab.test_r2",
                std::to_string(classification ? test.accuracy : test.r2)}});
@@ -265,11 +278,11 @@ int run_train(TrainSettings s, const CheckpointFile* resume) {
   const char* samples = loaded.kind == "table" ? "rows" : loaded.kind == "toy" ? "points" : "images";
   if (classification) {
     std::printf("test accuracy %.4f (loss %.4f) on %lld %s after %.1f s of training\n", test.accuracy, test.loss,
-                static_cast<long long>(data.test.size()), samples, seconds);
+                static_cast<long long>(test_size), samples, seconds);
   } else {
     std::printf("test R² %.4f, MSE %.6g, MAE %.6g (in %s's units) on %lld %s after %.1f s of training\n", test.r2,
                 test.mse, test.mae, loaded.schema ? loaded.schema->target.c_str() : "the target",
-                static_cast<long long>(data.test.size()), samples, seconds);
+                static_cast<long long>(test_size), samples, seconds);
   }
   if (history.restored) {
     std::printf("(the model of epoch %d, the best by %s %.4f, restored by early stopping after epoch %d)\n",
@@ -302,6 +315,11 @@ Run add_train(CLI::App& app) {
       ->capture_default_str();
   app.add_option("--test-split", s->table.test_split,
                  "CSV data and image folders: the share of rows (images) held out as test data")
+      ->capture_default_str();
+  app.add_option("--stream", s->table.stream,
+                 "CSV data: read the table into memory (off), or stream it from the file every epoch, a window "
+                 "of 64 MB at a time (on); auto streams files of 512 MB or more")
+      ->check(CLI::IsMember({"auto", "on", "off"}))
       ->capture_default_str();
   app.add_option("--image-size", s->image_size,
                  "Image folders: the size HEIGHTxWIDTH every image is resized to (default: the first image's, "

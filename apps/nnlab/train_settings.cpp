@@ -10,6 +10,7 @@ nlohmann::json train_settings_json(const TrainSettings& s) {
   j["target"] = s.table.target;
   j["task"] = s.table.task;
   j["test_split"] = s.table.test_split;
+  j["stream"] = s.table.stream;
   j["image_size"] = s.image_size;
   j["channels"] = s.images.channels;
   j["out"] = s.out;
@@ -46,6 +47,7 @@ TrainSettings train_settings_from_json(const nlohmann::json& j) {
   if (j.contains("target")) read(j, "target", s.table.target);
   if (j.contains("task")) read(j, "task", s.table.task);
   if (j.contains("test_split")) read(j, "test_split", s.table.test_split);
+  if (j.contains("stream")) read(j, "stream", s.table.stream);
   if (j.contains("image_size")) read(j, "image_size", s.image_size);
   if (j.contains("channels")) read(j, "channels", s.images.channels);
   read(j, "out", s.out);

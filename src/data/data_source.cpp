@@ -47,18 +47,40 @@ TrainingHints table_hints(int64_t train_rows) {
   return hints;
 }
 
+// Whether a table is read into memory or streamed from its file.
+bool streamed(const std::string& path, const TableOptions& options) {
+  if (options.stream == "on") return true;
+  if (options.stream == "off") return false;
+  if (options.stream != "auto") {
+    throw std::invalid_argument("--stream must be auto, on or off, got '" + options.stream + "'");
+  }
+  std::error_code error;
+  const auto bytes = std::filesystem::file_size(path, error);
+  return !error && static_cast<int64_t>(bytes) >= kStreamAutoBytes;
+}
+
 LoadedData from_table(const std::string& path, const std::string& name, const std::string& source,
                       const TableOptions& options) {
-  TableData table = load_table(path, options);
   LoadedData data;
-  data.hints = table_hints(table.split.train.size());
-  data.split = std::move(table.split);
   data.kind = "table";
   data.name = name;
   data.source = source;
+  data.table_options = options;
+  if (streamed(path, options)) {
+    data.stream = TableStream::open(path, options);
+    data.table_options.stream = "on";
+    data.hints = table_hints(data.stream->train_rows());
+    data.split.description = data.stream->description();
+    data.classes = data.stream->schema().classes;
+    data.schema = data.stream->schema();
+    return data;
+  }
+  data.table_options.stream = "off";
+  TableData table = load_table(path, options);
+  data.hints = table_hints(table.split.train.size());
+  data.split = std::move(table.split);
   data.classes = table.schema.classes;
   data.schema = std::move(table.schema);
-  data.table_options = options;
   return data;
 }
 
@@ -79,7 +101,8 @@ nlohmann::json LoadedData::description() const {
     j["split"] = {{"target", table_options.target},
                   {"task", table_options.task},
                   {"test_split", table_options.test_split},
-                  {"split_seed", table_options.split_seed}};
+                  {"split_seed", table_options.split_seed},
+                  {"stream", table_options.stream == "on"}};
   }
   return j;
 }
@@ -104,6 +127,8 @@ LoadedData load_described_data(const nlohmann::json& description) {
     options.task = split.at("task").get<std::string>();
     options.test_split = split.at("test_split").get<double>();
     options.split_seed = split.at("split_seed").get<uint64_t>();
+    // Models saved before tables streamed were trained in memory.
+    options.stream = split.value("stream", false) ? "on" : "off";
     return load_data(source, options);
   } catch (const nlohmann::json::exception& e) {
     throw std::invalid_argument(std::string("the model's data description (nnlab.data): ") + e.what());

@@ -46,30 +46,6 @@ std::vector<std::string> class_names(const CsvColumn& target, std::vector<int64_
   return names;
 }
 
-bool choose_classification(const CsvColumn& target, const std::string& task, const std::string& path) {
-  if (task == "classification") {
-    if (target.numeric && !whole_numbers(target.values)) {
-      throw std::invalid_argument(path + ": --task classification, but the target column " + printable(target.name) +
-                                  " holds real numbers (classes are text or whole numbers); use --task regression");
-    }
-    return true;
-  }
-  if (task == "regression") {
-    if (!target.numeric) {
-      throw std::invalid_argument(path + ": --task regression, but the target column " + printable(target.name) +
-                                  " holds text ('" + printable(target.categories.front()) +
-                                  "'); use --task classification");
-    }
-    return false;
-  }
-  if (task != "auto")
-    throw std::invalid_argument("--task must be auto, classification or regression, got '" + task + "'");
-  if (!target.numeric) return true;
-  if (!whole_numbers(target.values)) return false;
-  const std::set<float> distinct(target.values.begin(), target.values.end());
-  return static_cast<int64_t>(distinct.size()) <= kMaxAutoClasses;
-}
-
 TableFeature fit_feature(const CsvColumn& column, const std::vector<int64_t>& rows) {
   TableFeature f;
   f.name = column.name;
@@ -126,8 +102,31 @@ std::vector<std::unordered_map<std::string, int64_t>> category_indexes(const Tab
   return all;
 }
 
-std::string describe(const CsvColumns& table, const TableSchema& schema, int64_t train, int64_t test) {
-  std::string what = table.path + ": " + std::to_string(train) + " train / " + std::to_string(test) + " test rows, " +
+}  // namespace
+
+bool choose_classification(const TargetSummary& target, const std::string& task, const std::string& path) {
+  if (task == "classification") {
+    if (target.numeric && !target.whole_numbers) {
+      throw std::invalid_argument(path + ": --task classification, but the target column " + printable(target.name) +
+                                  " holds real numbers (classes are text or whole numbers); use --task regression");
+    }
+    return true;
+  }
+  if (task == "regression") {
+    if (!target.numeric) {
+      throw std::invalid_argument(path + ": --task regression, but the target column " + printable(target.name) +
+                                  " holds text ('" + printable(target.first_text) + "'); use --task classification");
+    }
+    return false;
+  }
+  if (task != "auto")
+    throw std::invalid_argument("--task must be auto, classification or regression, got '" + task + "'");
+  if (!target.numeric) return true;
+  return target.whole_numbers && target.distinct <= kMaxAutoClasses;
+}
+
+std::string describe_table(const std::string& path, const TableSchema& schema, int64_t train, int64_t test) {
+  std::string what = path + ": " + std::to_string(train) + " train / " + std::to_string(test) + " test rows, " +
                      std::to_string(schema.features.size()) + " features (" + std::to_string(schema.width()) +
                      " inputs) → ";
   if (!schema.classification) return what + printable(schema.target) + " (regression)";
@@ -136,8 +135,6 @@ std::string describe(const CsvColumns& table, const TableSchema& schema, int64_t
   if (schema.classes.size() > 6) names += ", ...";
   return what + std::to_string(schema.classes.size()) + " classes of " + printable(schema.target) + " (" + names + ")";
 }
-
-}  // namespace
 
 int64_t TableSchema::width() const {
   int64_t width = 0;
@@ -215,7 +212,15 @@ TableData table_data(const CsvColumns& table, const TableOptions& options) {
   TableData data;
   TableSchema& schema = data.schema;
   schema.target = target.name;
-  schema.classification = choose_classification(target, options.task, table.path);
+  TargetSummary summary{.name = target.name, .numeric = target.numeric};
+  if (target.numeric) {
+    summary.whole_numbers = whole_numbers(target.values);
+    summary.distinct = static_cast<int64_t>(std::set<float>(target.values.begin(), target.values.end()).size());
+  } else {
+    summary.distinct = static_cast<int64_t>(target.categories.size());
+    summary.first_text = target.categories.front();
+  }
+  schema.classification = choose_classification(summary, options.task, table.path);
 
   // The split: its own generator, so that every training seed sees the same test rows.
   std::vector<int64_t> order(static_cast<size_t>(table.rows));
@@ -270,7 +275,7 @@ TableData table_data(const CsvColumns& table, const TableOptions& options) {
   };
   data.split.train = encode(train);
   data.split.test = encode(test);
-  data.split.description = describe(table, schema, data.split.train.size(), data.split.test.size());
+  data.split.description = describe_table(table.path, schema, data.split.train.size(), data.split.test.size());
   return data;
 }
 

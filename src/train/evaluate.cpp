@@ -71,32 +71,39 @@ struct RegressionSums {
 };
 }  // namespace
 
-Metrics evaluate_in_place(Module<float>& model, Loss<float>& loss, const Dataset& data, int64_t batch_size) {
-  if (data.size() == 0) return {};
+Metrics evaluate_in_place(Module<float>& model, Loss<float>& loss, BatchSource& data) {
+  if (data.samples() == 0) return {};
+  const bool classification = data.num_classes() > 0;
   const bool was_training = model.training();
   model.eval();
-  Rng unused(0);
-  DataLoader loader(data, batch_size, unused, /*shuffle=*/false);
-  loader.start_epoch();
+  data.start_epoch();
   Tensor<float> x, y;
   double total_loss = 0;
-  int64_t correct = 0;
+  int64_t correct = 0, seen = 0;
   RegressionSums sums;
-  while (loader.next(x, y)) {
+  while (data.next(x, y)) {
     const Tensor<float>& output = model.forward(x);
     total_loss += static_cast<double>(loss.forward(output, y)) * static_cast<double>(x.rows());
-    if (data.classification()) {
+    seen += x.rows();
+    if (classification) {
       correct += count_correct(output, y);
     } else {
       sums.add(output, y);
     }
   }
   model.set_training(was_training);
-  const auto n = static_cast<double>(data.size());
-  Metrics m = data.classification() ? Metrics{} : sums.metrics();
+  const auto n = static_cast<double>(seen);
+  Metrics m = classification ? Metrics{} : sums.metrics();
   m.loss = total_loss / n;
-  if (data.classification()) m.accuracy = static_cast<double>(correct) / n;
+  if (classification) m.accuracy = static_cast<double>(correct) / n;
   return m;
+}
+
+Metrics evaluate_in_place(Module<float>& model, Loss<float>& loss, const Dataset& data, int64_t batch_size) {
+  if (data.size() == 0) return {};
+  Rng unused(0);
+  DataLoader loader(data, batch_size, unused, /*shuffle=*/false);
+  return evaluate_in_place(model, loss, loader);
 }
 
 Metrics regression_metrics(const Tensor<float>& output, const Tensor<float>& target) {

@@ -59,39 +59,63 @@ TrainValidation split_data(const TrainConfig& config, const Dataset& data, Rng& 
 }
 
 Training::Training(const TrainConfig& config, const Dataset& data, TrainCallbacks callbacks)
-    : config_((check(config), config)),
-      rng_(config.seed),
-      spec_(model_spec(config, output_count(data))),
-      model_(Shape{}),
-      init_(initializer(config_)) {
+    : config_((check(config), config)), rng_(config.seed), model_(Shape{}), init_(initializer(config_)) {
   TrainValidation split = split_data(config_, data, rng_);
   train_ = std::move(split.train);
   validation_ = std::move(split.validation);
+  setup({.samples = train_.size(),
+         .validation = validation_.size(),
+         .outputs = output_count(data),
+         .classification = data.classification(),
+         .sample = train_.sample_shape()},
+        std::move(callbacks));
+}
+
+Training::Training(const TrainConfig& config, const DataStream& data, TrainCallbacks callbacks)
+    : config_((check(config), config)), rng_(config.seed), model_(Shape{}), init_(initializer(config_)) {
+  if (config_.train_size > 0) {
+    throw std::invalid_argument("--train-size needs the data in memory; this table is streamed from its file");
+  }
+  DataStream::Parts parts = data.split(config_.val_split);
+  train_stream_ = std::move(parts.first);
+  validation_stream_ = std::move(parts.second);
+  setup({.samples = train_stream_->size(),
+         .validation = validation_stream_->size(),
+         .outputs = data.outputs(),
+         .classification = data.classification(),
+         .sample = data.sample_shape()},
+        std::move(callbacks));
+}
+
+void Training::setup(const DataShape& data, TrainCallbacks callbacks) {
+  if (data.samples == 0) throw std::invalid_argument("no training data");
+  validation_size_ = data.validation;
+  spec_ = model_spec(config_, data.outputs);
   if (config_.split_seed) rng_ = Rng(config_.seed);
   if (config_.shuffle_seed) shuffle_rng_.emplace(*config_.shuffle_seed);
-  if (config_.early_stopping > 0 && config_.early_stopping_metric == "val_accuracy" && !data.classification()) {
+  if (config_.early_stopping > 0 && config_.early_stopping_metric == "val_accuracy" && !data.classification) {
     throw std::invalid_argument(
         "--early-stopping-metric val_accuracy needs classes; the data holds values: use val_loss");
   }
-  if (config_.early_stopping > 0 && validation_.size() == 0) {
+  if (config_.early_stopping > 0 && data.validation == 0) {
     throw std::invalid_argument("--early-stopping needs validation data: raise --val-split");
   }
   threads_ = thread_count(config_);
-  loss_ = make_loss<float>(loss_spec(config_, data.classification()));
-  model_ = build_model<float>(spec_, train_.sample_shape());
-  if (model_.output_shape().numel() != output_count(data)) {
-    const std::string wanted = std::to_string(output_count(data));
+  loss_ = make_loss<float>(loss_spec(config_, data.classification));
+  model_ = build_model<float>(spec_, data.sample);
+  if (model_.output_shape().numel() != data.outputs) {
+    const std::string wanted = std::to_string(data.outputs);
     throw std::invalid_argument(
         "--model " + spec_ + " gives " + std::to_string(model_.output_shape().numel()) + " outputs, the data has " +
-        wanted + (data.classification() ? " classes" : " target values") + ": end it with linear:" + wanted);
+        wanted + (data.classification ? " classes" : " target values") + ": end it with linear:" + wanted);
   }
   model_.initialize(init_, rng_);
   model_.check_trainable();
-  augment_ = augmentation(config_, model_, train_.sample_shape());
+  augment_ = augmentation(config_, model_, data.sample);
 
   optimizer_options_ = nnlab::optimizer_options(config_);
   optimizer_ = make_optimizer<float>(optimizer_options_, model_.parameters());
-  const int64_t samples = train_.size();
+  const int64_t samples = data.samples;
   const int64_t batch = std::min(config_.batch_size, samples);
   const int64_t batches = (samples + batch - 1) / batch;
   const int64_t steps_per_epoch = (batches + config_.accumulate_steps - 1) / config_.accumulate_steps;
@@ -132,8 +156,15 @@ History Training::fit() {
                            .shuffle = true,
                            .augment = augment_,
                            .accumulate_steps = config_.accumulate_steps};
-  return trainer_->fit(train_, validation_.size() > 0 ? &validation_ : nullptr, options,
-                       shuffle_rng_ ? *shuffle_rng_ : rng_);
+  Rng& rng = shuffle_rng_ ? *shuffle_rng_ : rng_;
+  if (train_stream_) {
+    train_loader_ = train_stream_->loader(config_.batch_size, rng, /*shuffle=*/true);
+    validation_loader_ = validation_stream_->size() > 0
+                             ? validation_stream_->loader(kEvaluationBatch, validation_rng_, /*shuffle=*/false)
+                             : nullptr;
+    return trainer_->fit(*train_loader_, validation_loader_.get(), options, rng);
+  }
+  return trainer_->fit(train_, validation_.size() > 0 ? &validation_ : nullptr, options, rng);
 }
 
 TrainResult train(const TrainConfig& config, const Dataset& data, TrainCallbacks callbacks) {

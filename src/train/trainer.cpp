@@ -129,20 +129,30 @@ StateDict Trainer::state_dict() const {
 History Trainer::fit(const Dataset& train, const Dataset* validation, const FitOptions& options, Rng& rng) {
   if (train.size() == 0) throw std::invalid_argument("no training data");
   if (options.batch_size < 1) throw std::invalid_argument("batch size must be at least 1");
+  own_loader_ = std::make_unique<DataLoader>(train, options.batch_size, rng, options.shuffle);
+  own_validation_.reset();
+  if (validation != nullptr && validation->size() > 0) {
+    own_validation_ = std::make_unique<DataLoader>(*validation, kEvaluationBatch, validation_rng_, /*shuffle=*/false);
+  }
+  return fit(*own_loader_, own_validation_.get(), options, rng);
+}
+
+History Trainer::fit(BatchSource& loader, BatchSource* validation, const FitOptions& options, Rng& rng) {
+  if (loader.samples() == 0) throw std::invalid_argument("no training data");
+  const bool classification = loader.num_classes() > 0;
   if (options.iterations <= 0 && options.epochs < 1) throw std::invalid_argument("epochs must be at least 1");
   if (options.accumulate_steps < 1) {
     throw std::invalid_argument("accumulate_steps must be at least 1, got " + std::to_string(options.accumulate_steps));
   }
   model_.check_trainable();
   Augmentation augment = options.augment;
-  if (augment.enabled() && train.sample_shape().rank() != 3) {
+  if (augment.enabled() && loader.sample_shape().rank() != 3) {
     throw std::invalid_argument("augmentation " + augment.str() +
-                                " needs image samples (C×H×W), got samples of shape " + train.sample_shape().str());
+                                " needs image samples (C×H×W), got samples of shape " + loader.sample_shape().str());
   }
   model_.train();
 
-  loader_ = std::make_unique<DataLoader>(train, options.batch_size, rng, options.shuffle);
-  DataLoader& loader = *loader_;
+  loader_ = &loader;
   rng_ = &rng;
   history_ = History{};
   progress_ = FitProgress{};
@@ -210,7 +220,7 @@ History Trainer::fit(const Dataset& train, const Dataset* validation, const FitO
       // rest of the epoch at its end), each batch's weighted by its share of the samples.
       const int64_t group_start = loader.position();
       if (!loader.next(x, y)) break;
-      const int64_t group = std::min(accumulate * loader.batch_size(), train.size() - group_start);
+      const int64_t group = std::min(accumulate * loader.batch_size(), loader.samples() - group_start);
       for (auto& c : callbacks_) c->on_step_begin(state);
       model_.zero_grad();
       double loss = 0;
@@ -224,7 +234,7 @@ History Trainer::fit(const Dataset& train, const Dataset* validation, const FitO
         if (!std::isfinite(batch_loss)) {
           throw TrainingDiverged(divergence_message(batch_loss, p.step + 1, p.epoch, optimizer_.lr()), p.step + 1);
         }
-        if (train.classification()) p.correct += count_correct(output, y);
+        if (classification) p.correct += count_correct(output, y);
         rows += x.rows();
         model_.backward(loss_.backward(accumulate == 1 ? 1.0F : static_cast<float>(share)));
         if (batch == accumulate || !loader.next(x, y)) break;
@@ -252,8 +262,8 @@ History Trainer::fit(const Dataset& train, const Dataset* validation, const FitO
     record.epoch = p.epoch;
     record.steps = p.step;
     record.train_loss = p.loss_sum / static_cast<double>(std::max<int64_t>(p.seen, 1));
-    record.train_accuracy = train.classification() ? static_cast<double>(p.correct) / static_cast<double>(p.seen) : NAN;
-    if (validation != nullptr && validation->size() > 0) {
+    record.train_accuracy = classification ? static_cast<double>(p.correct) / static_cast<double>(p.seen) : NAN;
+    if (validation != nullptr && validation->samples() > 0) {
       const Metrics val = evaluate_in_place(model_, loss_, *validation);
       record.val_loss = val.loss;
       record.val_accuracy = val.accuracy;

@@ -1,6 +1,6 @@
 #pragma once
-// A CSV table read column by column, on libcsv (quoted fields, embedded delimiters and
-// newlines, CRLF), streamed from the file in blocks:
+// A CSV table read column by column into memory, on libcsv (quoted fields, embedded delimiters
+// and newlines, CRLF; csv_records.h), read from the file in blocks:
 //
 //   CsvColumns table = read_csv_columns("houses.csv");
 //   const CsvColumn& price = table.column("price");
@@ -18,6 +18,8 @@
 #include <cstdint>
 #include <string>
 #include <vector>
+
+#include "nnlab/data/csv_records.h"
 
 namespace nnlab {
 
@@ -43,16 +45,10 @@ struct CsvColumns {
   size_t index_of(const std::string& name_or_index) const;
 };
 
-struct CsvLimits {
-  int64_t max_columns = 100000;
-  int64_t max_field_bytes = 1 << 20;  // a cell longer than this is refused
-};
-
 CsvColumns read_csv_columns(const std::string& path, const CsvLimits& limits = {});
 
-// A cell or column name as messages show it: on one line (newlines, tabs and other control
-// characters escaped as \n, \t, \xHH) and cut after 40 characters.
-std::string printable(const std::string& text);
+// The message for a row of `fields` fields under a header of `header`.
+std::string ragged_row(size_t fields, size_t header);
 // The same from text in memory (`name` stands for the file in messages).
 CsvColumns parse_csv_columns(const std::string& text, const std::string& name, const CsvLimits& limits = {});
 

@@ -22,29 +22,32 @@
 #include <cstdint>
 #include <vector>
 
+#include "nnlab/data/batch_source.h"
 #include "nnlab/data/dataset.h"
-#include "nnlab/state/stateful.h"
 
 namespace nnlab {
 
-class DataLoader final : public Stateful {
+class DataLoader final : public BatchSource {
  public:
   DataLoader(const Dataset& data, int64_t batch_size, Rng& rng, bool shuffle = true, bool drop_last = false);
 
   // Starts a new epoch: a new permutation when shuffling.
-  void start_epoch();
+  void start_epoch() override;
   // Fills the next batch into x and y (allocation-free once they have reached the
   // batch size); false when the epoch is over. The first call starts the first
   // epoch if start_epoch() has not been called.
-  bool next(Tensor<float>& x, Tensor<float>& y);
+  bool next(Tensor<float>& x, Tensor<float>& y) override;
 
-  int64_t batch_size() const { return batch_size_; }
-  int64_t batches_per_epoch() const;
+  int64_t batch_size() const override { return batch_size_; }
+  int64_t batches_per_epoch() const override;
+  int64_t samples() const override { return data_.size(); }
+  int num_classes() const override { return data_.num_classes; }
+  Shape sample_shape() const override { return data_.sample_shape(); }
   const Dataset& dataset() const { return data_; }
   // Epochs started so far (the first call of next() starts one if needed).
   int64_t epoch() const { return epoch_; }
   // Samples of the current epoch handed out so far.
-  int64_t position() const { return position_; }
+  int64_t position() const override { return position_; }
 
   StateDict state_dict() const override;
   // Throws std::runtime_error naming the entry when the state is of a loader with

@@ -7,7 +7,8 @@
 //                           the classic small tables, bundled (data/tables; diabetes is regression)
 //   spirals, circles, xor, blobs, sine
 //                           2-D toy data, generated (toy_datasets.h; sine is regression)
-//   FILE.csv (any file)     a CSV table (table_dataset.h)
+//   FILE.csv (any file)     a CSV table (table_dataset.h), streamed from the file when it is
+//                           large (table_stream.h)
 //   FOLDER                  IDX files in MNIST's layout (mnist.h), or a folder of images with a
 //                           subfolder per class (image_folder.h)
 //
@@ -23,6 +24,7 @@
 #include "nnlab/data/image_folder.h"
 #include "nnlab/data/mnist.h"
 #include "nnlab/data/table_dataset.h"
+#include "nnlab/data/table_stream.h"
 
 namespace nnlab {
 
@@ -44,6 +46,9 @@ struct LoadedData {
   std::string source;                               // what --data said, or the folder used
   std::vector<std::string> classes;                 // class names (empty for regression)
   std::optional<TableSchema> schema;                // tables
+  // A table streamed from its file (TableOptions::stream): split.train and split.test are then
+  // empty, and the rows come from stream->train() and stream->test().
+  std::shared_ptr<TableStream> stream;
   TableOptions table_options;                       // tables: how the rows were split (target, task, test split)
   std::optional<ImageFolderOptions> image_options;  // image folders: the size, channels and split used
   TrainingHints hints;

@@ -35,7 +35,12 @@ struct TableOptions {
   std::string task = "auto";  // auto, classification, regression
   double test_split = 0.2;    // share of the rows held out as test data
   uint64_t split_seed = 0;    // of the train/test split
+  // A CSV file read into memory ("off"), or streamed from its file each epoch ("on";
+  // table_stream.h); "auto" streams files of kStreamAutoBytes or more.
+  std::string stream = "auto";
 };
+
+inline constexpr int64_t kStreamAutoBytes = int64_t{512} << 20;
 
 struct TableFeature {
   std::string name;
@@ -64,6 +69,21 @@ struct TableData {
   TrainTest split;
   TableSchema schema;
 };
+
+// What decides the task of a target column.
+struct TargetSummary {
+  std::string name;
+  bool numeric = true;
+  bool whole_numbers = false;  // numeric: every value a whole number
+  int64_t distinct = 0;        // distinct values
+  std::string first_text{};    // text: the first value, for messages
+};
+// Whether the target makes a classification (`task`, or with "auto": text, or whole numbers of
+// at most kMaxAutoClasses distinct values); std::invalid_argument naming the file when the
+// task does not fit the column.
+bool choose_classification(const TargetSummary& target, const std::string& task, const std::string& path);
+// "houses.csv: 800 train / 200 test rows, 7 features (9 inputs) → price (regression)".
+std::string describe_table(const std::string& path, const TableSchema& schema, int64_t train, int64_t test);
 
 // Throws std::runtime_error naming the file (and line and column) for bad data, and
 // std::invalid_argument for options that do not fit the table (an unknown target column,

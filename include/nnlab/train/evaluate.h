@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "nnlab/data/batch_source.h"
 #include "nnlab/data/dataset.h"
 #include "nnlab/losses/loss.h"
 #include "nnlab/model/sequential.h"
@@ -37,11 +38,16 @@ struct Metrics {
 // The regression metrics of outputs against targets (both N×K, or [N]).
 Metrics regression_metrics(const Tensor<float>& output, const Tensor<float>& target);
 
+inline constexpr int64_t kEvaluationBatch = 500;
+
 // Loss and accuracy of `model` on `data`, in eval mode, in batches.
 Metrics evaluate(const Sequential<float>& model, const Loss<float>& loss, const Dataset& data,
-                 int64_t batch_size = 500);
+                 int64_t batch_size = kEvaluationBatch);
 // The same on the model itself (its mode is restored afterwards); not for concurrent callers.
-Metrics evaluate_in_place(Module<float>& model, Loss<float>& loss, const Dataset& data, int64_t batch_size = 500);
+Metrics evaluate_in_place(Module<float>& model, Loss<float>& loss, const Dataset& data,
+                          int64_t batch_size = kEvaluationBatch);
+// The same over one epoch of `data`'s batches (a streamed table's).
+Metrics evaluate_in_place(Module<float>& model, Loss<float>& loss, BatchSource& data);
 // The model's outputs for x in eval mode, on the model itself (its mode is restored
 // afterwards), copied out; for a look at the model between training steps (a callback).
 Tensor<float> eval_outputs_in_place(Module<float>& model, const Tensor<float>& x);

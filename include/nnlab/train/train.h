@@ -45,6 +45,10 @@ class Training {
   // outlive the run only until the constructor returns: the run keeps its own parts), builds
   // and initialises the model and sets up the optimizer and callbacks.
   Training(const TrainConfig& config, const Dataset& data, TrainCallbacks callbacks = {});
+  // The same on data read from disk each epoch (a streamed table, which must outlive the run):
+  // the validation samples are a part of it split off without drawing from the generator
+  // (DataStream::split), and train_size is refused.
+  Training(const TrainConfig& config, const DataStream& data, TrainCallbacks callbacks = {});
   Training(const Training&) = delete;
   Training& operator=(const Training&) = delete;
 
@@ -55,8 +59,10 @@ class Training {
   Sequential<float>& model() { return model_; }
   Trainer& trainer() { return *trainer_; }
   Loss<float>& loss() { return *loss_; }
+  // In memory (empty when streamed).
   const Dataset& train_data() const { return train_; }
   const Dataset& validation_data() const { return validation_; }
+  int64_t validation_size() const { return validation_size_; }
   const std::string& spec() const { return spec_; }
   const Initializer& init() const { return init_; }
   const Augmentation& augment() const { return augment_; }
@@ -69,10 +75,21 @@ class Training {
   Sequential<float> take_model() { return std::move(model_); }
 
  private:
+  struct DataShape {
+    int64_t samples = 0, validation = 0, outputs = 0;
+    bool classification = true;
+    Shape sample;
+  };
+  void setup(const DataShape& data, TrainCallbacks callbacks);
+
   TrainConfig config_;
   Rng rng_;
   std::optional<Rng> shuffle_rng_;  // with shuffle_seed
   Dataset train_, validation_;
+  std::unique_ptr<DataStream> train_stream_, validation_stream_;
+  std::unique_ptr<BatchSource> train_loader_, validation_loader_;
+  Rng validation_rng_{0};  // unused: validation is not shuffled
+  int64_t validation_size_ = 0;
   std::string spec_;
   Sequential<float> model_;
   Initializer init_;

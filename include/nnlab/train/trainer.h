@@ -91,6 +91,9 @@ class Trainer {
   // Trains on `train`; evaluates on `validation` after every epoch when given.
   // `rng` drives the shuffling and the augmentation.
   History fit(const Dataset& train, const Dataset* validation, const FitOptions& options, Rng& rng);
+  // The same with batches from `train` (options.batch_size and shuffle are the loader's own
+  // then), and `validation` gone through once after every epoch; both must outlive the call.
+  History fit(BatchSource& train, BatchSource* validation, const FitOptions& options, Rng& rng);
 
   // The whole state of the run, while fit runs (from a callback) or after it (while the data
   // and generator given to fit live): "model.",
@@ -110,7 +113,9 @@ class Trainer {
   std::optional<StateDict> resume_;
   // Of the last fit, for state_dict(); the loader and generator refer to the data and
   // generator fit was given, which must outlive the call of state_dict().
-  std::unique_ptr<DataLoader> loader_;
+  BatchSource* loader_ = nullptr;
+  std::unique_ptr<DataLoader> own_loader_, own_validation_;  // fit on Datasets
+  Rng validation_rng_{0};                                    // unused: validation is not shuffled
   History history_;
   const Rng* rng_ = nullptr;
   FitProgress progress_;
