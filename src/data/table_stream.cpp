@@ -33,23 +33,20 @@ size_t last_record_end(const std::string& text) {
   return end;
 }
 
-// Sums for a mean and a standard deviation, shifted by the first value (exact enough in
-// double for any float data).
+// A mean and a standard deviation in one pass (Welford's algorithm: as exact as the two passes
+// of a table in memory, to rounding).
 struct Moments {
-  double shift = 0, sum = 0, squares = 0;
+  double mean_ = 0, m2 = 0;
   int64_t n = 0;
   void add(double v) {
-    if (n == 0) shift = v;
-    const double d = v - shift;
-    sum += d;
-    squares += d * d;
     ++n;
+    const double d = v - mean_;
+    mean_ += d / static_cast<double>(n);
+    m2 += d * (v - mean_);
   }
-  double mean() const { return n > 0 ? shift + sum / static_cast<double>(n) : 0; }
+  double mean() const { return mean_; }
   double std() const {
-    if (n == 0) return 1;
-    const double mean_d = sum / static_cast<double>(n);
-    const double s = std::sqrt(std::max(0.0, squares / static_cast<double>(n) - mean_d * mean_d));
+    const double s = n > 0 ? std::sqrt(m2 / static_cast<double>(n)) : 0;
     return s > 1e-12 ? s : 1;  // a constant column: centred, not scaled
   }
 };

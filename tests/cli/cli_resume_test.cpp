@@ -2,6 +2,8 @@
 // stopped with Ctrl-C, and continued with --resume, they end with the same weights, to the
 // bit, and the same history as a run that was never interrupted.
 
+#include <cmath>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <random>
 
@@ -86,6 +88,30 @@ TEST_F(CliResume, CtrlCStopsAfterTheStepWritesACheckpointAndSaysHowToResume) {
   EXPECT_NE(log.find("interrupted by SIGINT"), std::string::npos) << log;
   EXPECT_NE(log.find("Continue with: nnlab train --resume " + (dir_ / "stopped").string()), std::string::npos) << log;
   EXPECT_TRUE(std::filesystem::exists(dir_ / "stopped" / "history.json"));
+  const CliResult resumed = run("train --resume " + (dir_ / "stopped").string());
+  ASSERT_EQ(resumed.code, 0) << resumed.err;
+  EXPECT_NE(resumed.err.find("part-way"), std::string::npos) << resumed.err;
+  expect_same_run(dir_ / "whole", dir_ / "stopped");
+}
+
+// A table streamed from its file: the loader's place in the epoch (its order of blocks and rows)
+// comes back from the checkpoint.
+TEST_F(CliResume, CtrlCMidEpochOfAStreamedTableResumesToTheSameRun) {
+  std::string text = "a,b,colour,label\n";
+  for (int i = 0; i < 10000; ++i) {
+    const double a = std::sin(i * 0.37) * 2, b = std::cos(i * 0.91);
+    text += std::to_string(a) + "," + std::to_string(b) + "," + (i % 3 ? "red" : "blue") + "," +
+            (a + b > 0.5 ? "yes" : "no") + "\n";
+  }
+  const std::string csv = (dir_ / "t.csv").string();
+  std::ofstream(csv) << text;
+  const std::string args =
+      "train --data " + csv + " --stream on --hidden 256,256 --batch-size 16 --epochs 3 --threads 1 --progress lines";
+  const CliResult whole = run(args + " --out " + (dir_ / "whole").string());
+  ASSERT_EQ(whole.code, 0) << whole.err;
+  EXPECT_NE(whole.err.find("streamed in"), std::string::npos) << whole.err;
+  // Stopped 0.05 s into the second epoch (of about 0.4 s on 1 core).
+  EXPECT_EQ(run_and_stop(args + " --checkpoint-every 1", dir_ / "stopped", "INT", 0.05), 130);
   const CliResult resumed = run("train --resume " + (dir_ / "stopped").string());
   ASSERT_EQ(resumed.code, 0) << resumed.err;
   EXPECT_NE(resumed.err.find("part-way"), std::string::npos) << resumed.err;

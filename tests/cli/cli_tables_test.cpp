@@ -148,6 +148,35 @@ TEST_F(CliTables, OwnCsvRegressionWithATextFeature) {
   EXPECT_NE(wrong.err.find("--loss cross-entropy needs classes"), std::string::npos) << wrong.err;
 }
 
+// --stream on reads the table from its file every epoch (as auto does for files of 512 MB or
+// more): the model file says so, and eval reads the same test rows from the file again.
+TEST_F(CliTables, AStreamedCsvTrainsAndEvalsOnTheSameTestRows) {
+  std::string text = "x,y,label\n";
+  for (int i = 0; i < 3000; ++i) {
+    const double x = std::sin(i * 0.37) * 2, y = std::cos(i * 0.91);
+    text += std::to_string(x) + "," + std::to_string(y) + "," + (x * y > 0 ? "same" : "apart") + "\n";
+  }
+  const std::string csv = write("quadrants.csv", text);
+  const auto out = dir_ / "streamed";
+  const CliResult r = run("train --data " + csv + " --stream on --hidden 32,32 --lr 0.01 --epochs 10 --threads 1 " +
+                          "--progress quiet --out " + out.string());
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.err.find("2 classes of label (apart, same), streamed in 1 blocks"), std::string::npos) << r.err;
+  const double accuracy = number_after(r.out, "test accuracy ");
+  EXPECT_GE(accuracy, 0.95) << r.out;
+  const LoadedModel model = load_model((out / "model.safetensors").string());
+  EXPECT_NE(model.metadata.at("nnlab.data").find("\"stream\":true"), std::string::npos);
+  const CliResult e = run("eval --threads 1 --model " + (out / "model.safetensors").string());
+  ASSERT_EQ(e.code, 0) << e.err;
+  EXPECT_DOUBLE_EQ(number_after(e.out, "test accuracy "), accuracy) << e.out;
+  EXPECT_NE(e.out.find("streamed in"), std::string::npos) << e.out;
+  // A bad row is found by the first reading, before any training.
+  const CliResult bad = run("train --data " + write("bad.csv", text + "1,2\n") +
+                            " --stream on --progress quiet --out " + (dir_ / "bad").string());
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_NE(bad.err.find("bad.csv:3002: 2 fields, the header has 3 (a ragged row)"), std::string::npos) << bad.err;
+}
+
 TEST_F(CliTables, BadCsvsGetOneLineAndExit2) {
   const std::string q = " --threads 1 --progress quiet --out " + (dir_ / "bad").string();
   const struct {
