@@ -1,10 +1,13 @@
 #include "nnlab/data/table_stream.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <limits>
 #include <map>
 #include <set>
@@ -129,7 +132,7 @@ void TableStream::check_unchanged() const {
 // The first reading: every record parsed and checked, the blocks indexed, and either the schema
 // fitted (`options`) or the saved one matched to the header.
 void TableStream::index(const TableOptions* options) {
-  std::ifstream in(path_, std::ios::binary);
+  std::ifstream in(path_, std::ios::binary);  // read in order: a stream
   if (!in) throw std::runtime_error(path_ + ": cannot open: " + std::strerror(errno));
   file_bytes_ = static_cast<int64_t>(std::filesystem::file_size(path_));
   file_time_ = modification_time(path_);
@@ -372,14 +375,17 @@ std::string TableStream::description() const {
          " blocks";
 }
 
-void TableStream::read_block(std::ifstream& in, size_t index, double low, double high, std::vector<float>& x,
-                             std::vector<float>& y) const {
+void TableStream::read_block(int fd, size_t index, double low, double high, int64_t rows, float* x, float* y) const {
   const Block& block = blocks_.at(index);
   std::string text(static_cast<size_t>(block.bytes), '\0');
-  in.clear();
-  in.seekg(block.offset);
-  in.read(text.data(), block.bytes);
-  if (in.gcount() != block.bytes) check_unchanged();
+  for (int64_t done = 0; done < block.bytes;) {
+    const ssize_t got = ::pread(fd, text.data() + done, static_cast<size_t>(block.bytes - done), block.offset + done);
+    if (got <= 0) {
+      check_unchanged();
+      throw std::runtime_error(path_ + ": cannot read: " + std::strerror(errno));
+    }
+    done += got;
+  }
   const auto changed = [&](int64_t line) {
     check_unchanged();
     throw std::runtime_error(path_ + ":" + std::to_string(line) +
@@ -388,6 +394,7 @@ void TableStream::read_block(std::ifstream& in, size_t index, double low, double
   const auto width = static_cast<size_t>(schema_.width());
 
   int64_t row = block.first_row;
+  int64_t taken = 0;
   bool skip_header = block.offset == 0 && has_header_;
   double value = 0;
   CsvRecordParser parser(
@@ -398,10 +405,9 @@ void TableStream::read_block(std::ifstream& in, size_t index, double low, double
         }
         const double k = key(row++);
         if (k < low || k >= high) return;
-        if (fields.size() != columns_) changed(line);
-        const size_t start = x.size();
-        x.resize(start + width);
-        float* out = x.data() + start;
+        if (fields.size() != columns_ || taken == rows) changed(line);
+        float* out = x + static_cast<size_t>(taken) * width;
+        float& target = y[taken++];
         for (size_t f = 0; f < schema_.features.size(); ++f) {
           const TableFeature& feature = schema_.features[f];
           const std::string& cell = fields[feature_columns_[f]];
@@ -416,22 +422,22 @@ void TableStream::read_block(std::ifstream& in, size_t index, double low, double
           }
         }
         if (target_column_ < 0) {
-          y.push_back(0.0f);
+          target = 0.0f;
           return;
         }
         const std::string& cell = fields[static_cast<size_t>(target_column_)];
         if (schema_.classification) {
           const auto it = class_index_.find(label_of(cell, target_numeric_));
           if (it == class_index_.end()) changed(line);
-          y.push_back(static_cast<float>(it->second));
+          target = static_cast<float>(it->second);
         } else {
           if (!read_number(cell, value)) changed(line);
-          y.push_back(static_cast<float>((static_cast<float>(value) - schema_.target_mean) / schema_.target_std));
+          target = static_cast<float>((static_cast<float>(value) - schema_.target_mean) / schema_.target_std);
         }
       });
   parser.feed(text.data(), text.size());
   parser.finish();
-  if (row != block.first_row + block.rows) changed(block.first_line);
+  if (row != block.first_row + block.rows || taken != rows) changed(block.first_line);
 }
 
 }  // namespace nnlab

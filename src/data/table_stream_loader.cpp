@@ -1,11 +1,18 @@
 // The parts of a streamed table (DataStream) and the loader that reads them a window of
 // blocks at a time (BatchSource); table_stream.h says how rows are split and shuffled.
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <exception>
 #include <numeric>
 #include <stdexcept>
 
 #include "nnlab/data/table_stream.h"
+#include "nnlab/kernels/threads.h"
 
 namespace nnlab {
 
@@ -61,9 +68,12 @@ class TableRows final : public DataStream {
 class TableStreamLoader final : public BatchSource {
  public:
   TableStreamLoader(const TableRows& rows, int64_t batch_size, Rng& rng, bool shuffle)
-      : rows_(rows), table_(rows_.table()), rng_(rng), shuffle_(shuffle), in_(table_.path(), std::ios::binary) {
+      : rows_(rows), table_(rows_.table()), rng_(rng), shuffle_(shuffle) {
     if (batch_size < 1) throw std::invalid_argument("batch size must be at least 1, got " + std::to_string(batch_size));
-    if (!in_) throw std::runtime_error(table_.path() + ": cannot open it again to read the rows");
+    fd_ = ::open(table_.path().c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd_ < 0) {
+      throw std::runtime_error(table_.path() + ": cannot open it again to read the rows: " + std::strerror(errno));
+    }
     batch_size_ = rows.size() > 0 ? std::min(batch_size, rows.size()) : batch_size;
     for (size_t b = 0; b < rows.counts().size(); ++b) {
       if (rows.counts()[b] > 0) blocks_.push_back(b);
@@ -72,6 +82,10 @@ class TableStreamLoader final : public BatchSource {
     const int64_t rows_per_block = blocks_.empty() ? 1 : std::max<int64_t>(1, rows.size() / std::ssize(blocks_));
     window_blocks_ = std::max<int64_t>(1, table_.options().window_bytes / (per_row * rows_per_block));
   }
+
+  ~TableStreamLoader() override { ::close(fd_); }
+  TableStreamLoader(const TableStreamLoader&) = delete;
+  TableStreamLoader& operator=(const TableStreamLoader&) = delete;
 
   void start_epoch() override {
     ++epoch_;
@@ -155,15 +169,32 @@ class TableStreamLoader final : public BatchSource {
 
  private:
   // The epoch's order of blocks; no window read yet.
+  // A part that fits in one window is read once and kept: its blocks stay in file order, and
+  // each epoch shuffles only its rows (the validation and test rows of most tables).
   void plan_epoch() {
+    const bool one_window = std::ssize(blocks_) <= window_blocks_;
     order_ = blocks_;
-    if (shuffle_) {
+    if (shuffle_ && !one_window) {
       Rng order_rng(seed_);
       std::shuffle(order_.begin(), order_.end(), order_rng.engine());
     }
-    window_ = -1;
     cursor_ = 0;
+    if (one_window && window_ == 0) {
+      order_rows(0);
+      return;
+    }
+    window_ = -1;
     window_order_.clear();
+  }
+
+  // The order of the window's rows in the epoch.
+  void order_rows(int64_t w) {
+    window_order_.resize(window_y_.size());
+    std::iota(window_order_.begin(), window_order_.end(), int64_t{0});
+    if (shuffle_) {
+      Rng window_rng(seed_ ^ (0x9E3779B97F4A7C15ULL * static_cast<uint64_t>(w + 1)));
+      std::shuffle(window_order_.begin(), window_order_.end(), window_rng.engine());
+    }
   }
 
   int64_t window_rows(int64_t w) const {
@@ -181,17 +212,32 @@ class TableStreamLoader final : public BatchSource {
       throw std::logic_error("table stream loader: read past the epoch's last block");
     }
     table_.check_unchanged();
-    window_x_.clear();
-    window_y_.clear();
-    for (int64_t i = begin; i < std::min<int64_t>(begin + window_blocks_, std::ssize(order_)); ++i) {
-      table_.read_block(in_, order_[static_cast<size_t>(i)], rows_.low(), rows_.high(), window_x_, window_y_);
+    // The window's blocks, parsed on the run's threads, each into its place in the window.
+    const int64_t end = std::min<int64_t>(begin + window_blocks_, std::ssize(order_));
+    std::vector<int64_t> start(static_cast<size_t>(end - begin + 1), 0);
+    for (int64_t i = begin; i < end; ++i) {
+      start[static_cast<size_t>(i - begin + 1)] =
+          start[static_cast<size_t>(i - begin)] + rows_.counts()[order_[static_cast<size_t>(i)]];
     }
-    window_order_.resize(window_y_.size());
-    std::iota(window_order_.begin(), window_order_.end(), int64_t{0});
-    if (shuffle_) {
-      Rng window_rng(seed_ ^ (0x9E3779B97F4A7C15ULL * static_cast<uint64_t>(w + 1)));
-      std::shuffle(window_order_.begin(), window_order_.end(), window_rng.engine());
+    const auto width = static_cast<size_t>(table_.schema().width());
+    window_x_.resize(static_cast<size_t>(start.back()) * width);
+    window_y_.resize(static_cast<size_t>(start.back()));
+    std::vector<std::exception_ptr> errors(static_cast<size_t>(end - begin));
+    run_parallel(num_threads(), [&](int part, int parts) {
+      for (int64_t i = begin + part; i < end; i += parts) {
+        const auto at = static_cast<size_t>(i - begin);
+        try {
+          table_.read_block(fd_, order_[static_cast<size_t>(i)], rows_.low(), rows_.high(), start[at + 1] - start[at],
+                            window_x_.data() + static_cast<size_t>(start[at]) * width, window_y_.data() + start[at]);
+        } catch (...) {
+          errors[at] = std::current_exception();
+        }
+      }
+    });
+    for (const auto& error : errors) {
+      if (error) std::rethrow_exception(error);
     }
+    order_rows(w);
     window_ = w;
     cursor_ = 0;
   }
@@ -200,7 +246,7 @@ class TableStreamLoader final : public BatchSource {
   const TableStream& table_;
   Rng& rng_;
   bool shuffle_;
-  std::ifstream in_;
+  int fd_ = -1;
   int64_t batch_size_ = 1;
   std::vector<size_t> blocks_;  // those holding rows of the part
   int64_t window_blocks_ = 1;

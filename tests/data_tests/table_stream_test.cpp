@@ -134,6 +134,25 @@ TEST(TableStream, EveryTrainingRowOncePerEpochInANewOrder) {
   EXPECT_GT(*high - *low, 1.0f);
 }
 
+TEST(TableStream, APartThatFitsOneWindowIsReadOnceAndReshuffled) {
+  TempDir dir;
+  const std::string path = stream_write(dir, "t.csv", stream_table(500));
+  const auto stream = TableStream::open(path, {.target = "label", .test_split = 0.2});
+  const auto train = stream->train();
+  Rng rng(3);
+  const auto loader = train->loader(17, rng, /*shuffle=*/true);
+  const StreamEpoch first = stream_epoch(*loader);
+  // Kept in memory: a change to the file no longer matters to it.
+  stream_write(dir, "t.csv", "changed\n");
+  const StreamEpoch second = stream_epoch(*loader);
+  ASSERT_EQ(static_cast<int64_t>(second.y.size()), stream->train_rows());
+  EXPECT_NE(first.x, second.x);
+  auto a = first.x, b = second.x;
+  std::sort(a.begin(), a.end());
+  std::sort(b.begin(), b.end());
+  EXPECT_EQ(a, b);
+}
+
 TEST(TableStream, TestTrainAndValidationPartsCoverTheRowsOnce) {
   TempDir dir;
   const std::string path = stream_write(dir, "t.csv", stream_table(2000));

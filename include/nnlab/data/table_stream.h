@@ -26,7 +26,6 @@
 // starts; a file that changes between epochs is refused with a message naming it.
 
 #include <cstdint>
-#include <fstream>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -79,11 +78,11 @@ class TableStream : public std::enable_shared_from_this<TableStream> {
   const TableStreamOptions& options() const { return options_; }
   // The split key in [0, 1) of data row `row`.
   double key(int64_t row) const;
-  // Encodes the rows of block `block` whose key lies in [low, high), appending them to x
-  // (schema().width() values each) and y (a class index, or the standardised target).
-  // Throws std::runtime_error when the file no longer holds what the first reading found.
-  void read_block(std::ifstream& in, size_t block, double low, double high, std::vector<float>& x,
-                  std::vector<float>& y) const;
+  // Encodes the `rows` rows of block `block` whose key lies in [low, high) into x
+  // (schema().width() values each) and y (a class index, or the standardised target), reading
+  // from `fd` (an open descriptor of the file; safe from several threads at once). Throws
+  // std::runtime_error when the file no longer holds what the first reading found.
+  void read_block(int fd, size_t block, double low, double high, int64_t rows, float* x, float* y) const;
   // Throws std::runtime_error when the file's size or time of change differ from the first reading's.
   void check_unchanged() const;
 
