@@ -17,6 +17,7 @@
 #include "commands.h"
 #include "nnlab/kernels/blas_core.h"
 #include "nnlab/kernels/isa.h"
+#include "nnlab/kernels/onednn_conv.h"
 #include "nnlab/train/trainer.h"
 
 namespace {
@@ -80,8 +81,8 @@ void use_the_cpus_blas_kernels(char** argv) {
 }
 
 // "nnlab 0.2.0 (OpenBLAS kernels: Haswell; CPU: AVX2 + FMA)", how OpenBLAS's kernels were
-// chosen, and the variant of nnlab's own kernels in use (kernels/isa.h): "nnlab kernels: avx2
-// (chosen for the CPU)", or "generic (NNLAB_ISA=generic; the CPU runs avx2)".
+// chosen, the variant of nnlab's own kernels in use (kernels/isa.h): "nnlab kernels: avx2
+// (chosen for the CPU)", or "generic (NNLAB_ISA=generic; the CPU runs avx2)", and oneDNN's.
 std::string version_text() {
   const nnlab::IsaLevel cpu = nnlab::cpu_isa_level();
   std::string text = std::string("nnlab ") + NNLAB_VERSION + " (OpenBLAS kernels: " + nnlab::blas_core() +
@@ -104,6 +105,8 @@ std::string version_text() {
   } else {
     text += " (chosen for the CPU)";
   }
+  const std::string onednn = nnlab::onednn_kernels();
+  text += "\noneDNN kernels: " + (onednn.empty() ? std::string("none (not in this build)") : onednn);
   return text;
 }
 

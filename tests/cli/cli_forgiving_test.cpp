@@ -42,6 +42,7 @@ TEST_F(CliForgiving, VersionNamesNnlabsKernelsAndHowTheyWereChosen) {
             std::string::npos)
       << forced.out;
   EXPECT_EQ(forced.err, "");
+  EXPECT_NE(chosen.out.find("\noneDNN kernels: "), std::string::npos) << chosen.out;
 }
 
 TEST_F(CliForgiving, AnNnlabIsaItDoesNotKnowIsNamedOnce) {

@@ -8,6 +8,8 @@
 #include <cstdlib>
 #include <string>
 
+#include "nnlab/kernels/onednn_conv.h"
+
 namespace nnlab {
 namespace {
 
@@ -70,7 +72,32 @@ TEST(KernelIsa, ThisProcessTakesNnlabIsa) {
     EXPECT_EQ(kernel_isa(), KernelIsa::generic);
     EXPECT_TRUE(kernel_isa_choice().forced);
   }
-  if (value == nullptr) EXPECT_EQ(kernel_isa(), kernel_isa_for(cpu_isa_level()));
+  if (value == nullptr) {
+    EXPECT_EQ(kernel_isa(), kernel_isa_for(cpu_isa_level()));
+  }
+}
+
+// oneDNN's kernels follow NNLAB_ISA down (unless DNNL_MAX_CPU_ISA says otherwise).
+TEST(KernelIsa, OneDnnFollowsNnlabIsa) {
+  if (!onednn_available()) {
+    EXPECT_EQ(onednn_kernels(), "");
+    return;
+  }
+  const std::string kernels = onednn_kernels();
+  if (std::getenv("DNNL_MAX_CPU_ISA") != nullptr) return;  // the user's choice for oneDNN
+  switch (kernel_isa()) {
+    case KernelIsa::generic:
+      if (kernel_isa_choice().forced) {
+        EXPECT_EQ(kernels, "sse41");
+      }
+      break;
+    case KernelIsa::avx2:
+      EXPECT_EQ(kernels.rfind("avx2", 0), 0u) << kernels;
+      break;
+    case KernelIsa::avx512:
+      EXPECT_EQ(kernels.rfind("avx512", 0), 0u) << kernels;
+      break;
+  }
 }
 
 }  // namespace
