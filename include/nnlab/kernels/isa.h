@@ -1,18 +1,22 @@
 #pragma once
 // The instruction sets of the CPU, and which of them nnlab's own kernels use.
 //
-// The library is built for plain x86-64 (no -march=native): one binary runs on any x86-64
-// machine. Its hot kernels (the small float GEMM, the sparse first-layer products, the
-// transposes, the element-wise loops of layers and optimizers) are compiled three times, for
-// a portable baseline, for AVX2 + FMA and for AVX-512, and the variant the CPU runs is chosen
-// once, at the first call, from the CPU's features (kernel_isa()).
+// The library is built for x86-64-v2 (SSE4.2; CMake's NNLAB_BASELINE), never -march=native
+// unless asked (NNLAB_NATIVE): one binary runs on any x86-64 machine of the last 15 years. Its
+// own hot kernels (the float GEMM of cache-sized products, the sparse first-layer products, the
+// register transposes) have variants for AVX2 + FMA and for AVX-512 beside the baseline's (the
+// GEMM's is OpenBLAS), and the variant the CPU runs is chosen once, at the first call
+// (kernel_isa()). The
+// element-wise loops of layers and optimizers stay on the baseline: bound by memory, they
+// measured no faster with AVX2 (bench/README.md).
 //
 // NNLAB_ISA=generic|avx2|avx512, read once at that first call, forces a lower variant (for
 // testing the portable path, or comparing speeds); a level above what the CPU runs is capped
 // at the CPU's. A value that is none of the three names is reported on stderr, naming the
 // variable and the value, and the CPU's level is used: a kernel cannot throw, since it may run
-// inside an OpenMP region. OpenBLAS and oneDNN choose their own kernels (OPENBLAS_CORETYPE and
-// DNNL_MAX_CPU_ISA steer them); `nnlab --version` prints all three choices.
+// inside an OpenMP region. NNLAB_ISA lowers oneDNN's kernels too, unless DNNL_MAX_CPU_ISA is set
+// (kernels/onednn_conv.h); OpenBLAS chooses its own (OPENBLAS_CORETYPE steers it, blas_core.h).
+// `nnlab --version` prints all three choices.
 
 #include <string>
 #include <string_view>
@@ -29,7 +33,7 @@ IsaLevel cpu_isa_level();
 std::string_view isa_level_name(IsaLevel level);
 
 // The variants of nnlab's own kernels, each needing the instructions of the one before.
-//   generic: x86-64's baseline (SSE2), any x86-64 CPU;
+//   generic: the build's baseline (x86-64-v2: SSE4.2, POPCNT);
 //   avx2:    AVX2 and FMA (Haswell, Zen and later);
 //   avx512:  AVX-512 F, DQ, BW and VL (Skylake-SP, Zen 4 and later).
 enum class KernelIsa { generic = 0, avx2 = 1, avx512 = 2 };
