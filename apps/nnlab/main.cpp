@@ -16,6 +16,8 @@
 
 #include "commands.h"
 #include "nnlab/kernels/blas_core.h"
+#include "nnlab/kernels/isa.h"
+#include "nnlab/kernels/onednn_conv.h"
 #include "nnlab/train/trainer.h"
 
 namespace {
@@ -78,17 +80,33 @@ void use_the_cpus_blas_kernels(char** argv) {
   unsetenv("NNLAB_BLAS_FALLBACK");
 }
 
-// "nnlab 0.2.0 (OpenBLAS kernels: Haswell; CPU: AVX2)", and how the kernels were chosen.
+// "nnlab 0.2.0 (OpenBLAS kernels: Haswell; CPU: AVX2 + FMA)", how OpenBLAS's kernels were
+// chosen, the variant of nnlab's own kernels in use (kernels/isa.h): "nnlab kernels: avx2
+// (chosen for the CPU)", or "generic (NNLAB_ISA=generic; the CPU runs avx2)", and oneDNN's.
 std::string version_text() {
-  static const char* const kLevels[] = {"unknown", "SSE", "AVX", "AVX2 + FMA", "AVX-512"};
+  const nnlab::IsaLevel cpu = nnlab::cpu_isa_level();
   std::string text = std::string("nnlab ") + NNLAB_VERSION + " (OpenBLAS kernels: " + nnlab::blas_core() +
-                     "; CPU: " + kLevels[static_cast<int>(nnlab::cpu_isa_level())] + ")";
+                     "; CPU: " + std::string(nnlab::isa_level_name(cpu)) + ")";
   if (const char* fallback = std::getenv("NNLAB_BLAS_FALLBACK")) {
     text += std::string("\nOpenBLAS took this CPU for ") + fallback +
             "; nnlab set OPENBLAS_CORETYPE=" + std::getenv("OPENBLAS_CORETYPE");
   } else if (const char* set = std::getenv("OPENBLAS_CORETYPE")) {
     text += std::string("\nOPENBLAS_CORETYPE=") + set + " (set before nnlab started)";
   }
+  const nnlab::KernelIsaChoice& kernels = nnlab::kernel_isa_choice();
+  const std::string best(nnlab::kernel_isa_name(nnlab::kernel_isa_for(cpu)));
+  text += "\nnnlab kernels: " + std::string(nnlab::kernel_isa_name(kernels.isa));
+  if (kernels.forced && kernels.warning.empty()) {
+    text += std::string(" (NNLAB_ISA=") + std::getenv("NNLAB_ISA") + "; the CPU runs " + best + ")";
+  } else if (kernels.forced) {
+    text += std::string(" (the CPU's best; NNLAB_ISA=") + std::getenv("NNLAB_ISA") + " is above it)";
+  } else if (!kernels.warning.empty()) {
+    text += std::string(" (chosen for the CPU; NNLAB_ISA=") + std::getenv("NNLAB_ISA") + " ignored)";
+  } else {
+    text += " (chosen for the CPU)";
+  }
+  const std::string onednn = nnlab::onednn_kernels();
+  text += "\noneDNN kernels: " + (onednn.empty() ? std::string("none (not in this build)") : onednn);
   return text;
 }
 

@@ -7,16 +7,6 @@ extern "C" char* openblas_get_corename(void);
 
 namespace nnlab {
 
-IsaLevel cpu_isa_level() {
-  __builtin_cpu_init();
-  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512bw") &&
-      __builtin_cpu_supports("avx512vl"))
-    return IsaLevel::avx512;
-  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return IsaLevel::avx2;
-  if (__builtin_cpu_supports("avx")) return IsaLevel::avx;
-  return IsaLevel::sse;
-}
-
 IsaLevel blas_core_level(std::string_view core) {
   // OpenBLAS 0.3.21's x86-64 kernel sets (driver/others/dynamic.c), by the instructions they use.
   static constexpr std::array<std::pair<std::string_view, IsaLevel>, 26> kCores = {{

@@ -1,11 +1,14 @@
 #include "nnlab/kernels/onednn_conv.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <stdexcept>
 
 #ifdef NNLAB_ONEDNN
 #include <oneapi/dnnl/dnnl.hpp>
 #include <vector>
+
+#include "nnlab/kernels/isa.h"
 #endif
 
 namespace nnlab {
@@ -27,6 +30,25 @@ bool OneDnnConv::supports(const ConvGeometry& g) {
 bool onednn_available() { return true; }
 
 namespace {
+
+// NNLAB_ISA's cap, given to oneDNN once, before its first kernel is built (later it cannot
+// change): generic becomes SSE4.1 (oneDNN's lowest), avx2 AVX2; DNNL_MAX_CPU_ISA, when it is
+// set, is the user's own choice for oneDNN and wins.
+void follow_nnlab_isa() {
+  static const bool once = [] {
+    const KernelIsaChoice& choice = kernel_isa_choice();
+    if (!choice.forced || std::getenv("DNNL_MAX_CPU_ISA") != nullptr) return false;
+    if (choice.isa == KernelIsa::generic) dnnl::set_max_cpu_isa(dnnl::cpu_isa::sse41);
+    if (choice.isa == KernelIsa::avx2) dnnl::set_max_cpu_isa(dnnl::cpu_isa::avx2);
+    return true;
+  }();
+  (void)once;
+}
+
+dnnl::engine cpu_engine() {
+  follow_nnlab_isa();
+  return dnnl::engine(dnnl::engine::kind::cpu, 0);
+}
 
 using dnnl::memory;
 using Tag = memory::format_tag;
@@ -121,7 +143,7 @@ bool same(const Config& c, int64_t n, const ConvGeometry& g, int64_t out_channel
 }  // namespace
 
 struct OneDnnConv::Impl {
-  dnnl::engine engine{dnnl::engine::kind::cpu, 0};
+  dnnl::engine engine = cpu_engine();
   dnnl::stream stream{engine};
   std::vector<std::unique_ptr<Config>> configs;  // the most recently used first
 
@@ -196,6 +218,30 @@ struct OneDnnConv::Impl {
   }
 };
 
+std::string onednn_kernels() {
+  follow_nnlab_isa();
+  switch (dnnl::get_effective_cpu_isa()) {
+    case dnnl::cpu_isa::sse41:
+      return "sse41";
+    case dnnl::cpu_isa::avx:
+      return "avx";
+    case dnnl::cpu_isa::avx2:
+      return "avx2";
+    case dnnl::cpu_isa::avx2_vnni:
+      return "avx2_vnni";
+    case dnnl::cpu_isa::avx512_core:
+      return "avx512_core";
+    case dnnl::cpu_isa::avx512_core_vnni:
+      return "avx512_core_vnni";
+    case dnnl::cpu_isa::avx512_core_bf16:
+      return "avx512_core_bf16";
+    case dnnl::cpu_isa::avx512_core_amx:
+      return "avx512_core_amx";
+    default:
+      return "other";
+  }
+}
+
 OneDnnConv::OneDnnConv() : impl_(std::make_unique<Impl>()) {}
 OneDnnConv::~OneDnnConv() = default;
 OneDnnConv::OneDnnConv(const OneDnnConv&) : impl_(std::make_unique<Impl>()) {}
@@ -256,6 +302,7 @@ void OneDnnConv::backward(int64_t n, const ConvGeometry& g, int64_t out_channels
 #else  // no oneDNN in this build: Conv2d never calls these.
 
 bool onednn_available() { return false; }
+std::string onednn_kernels() { return ""; }
 
 struct OneDnnConv::Impl {};
 OneDnnConv::OneDnnConv() = default;

@@ -1,16 +1,21 @@
 #include "nnlab/kernels/sparse_input.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <type_traits>
 
+#include "nnlab/kernels/isa.h"
 #include "nnlab/kernels/threads.h"
 #include "nnlab/kernels/transpose.h"
-
-#if defined(__AVX512F__)
-#include <immintrin.h>
-#endif
+#include "sparse_input_kernels.h"
 
 namespace nnlab {
+
+namespace detail::generic {
+namespace {
+#include "sparse_sums.inc"
+}  // namespace
+}  // namespace detail::generic
 
 namespace {
 
@@ -19,78 +24,22 @@ constexpr int64_t kPad = 16;
 
 int64_t padded(int64_t m) { return (m + kPad - 1) / kPad * kPad; }
 
-// 64 bytes of T (16 floats or 8 doubles), as a GCC/Clang vector: one AVX-512
-// register, or two or four narrower ones where the CPU has no AVX-512.
-template <typename T>
-struct Vector {
-  typedef T type __attribute__((vector_size(64)));
-  static constexpr int kLanes = 64 / sizeof(T);
-  static type load(const T* p) {
-    type v;
-    __builtin_memcpy(&v, p, sizeof v);
-    return v;
-  }
-  static void store(T* p, type v) { __builtin_memcpy(p, &v, sizeof v); }
-};
+// The generic kernels: the same sums on the baseline's vectors, rows compressed element by element.
+constexpr detail::SparseKernels kGenericKernels{&detail::generic::blocked_sums<float>,
+                                                &detail::generic::blocked_sums<double>, nullptr};
 
-// out[0..W) = init[0..W) + Σ_e value[e] · base[index[e] · stride + (0..W)]: one block of W
-// output values, kept in registers while the entries stream past; init may be out itself,
-// or nullptr for zeros. (Written with explicit vectors: left to itself, GCC vectorises
-// across the entries, with gathers.)
-template <typename T, int W>
-void accumulate(const int32_t* index, const T* value, int64_t count, const T* base, int64_t stride, const T* init,
-                T* out) {
-  using V = Vector<T>;
-  constexpr int kVectors = W * static_cast<int>(sizeof(T)) / 64;
-  typename V::type acc[kVectors];
-  for (int i = 0; i < kVectors; ++i) acc[i] = init == nullptr ? typename V::type{} : V::load(init + i * V::kLanes);
-  for (int64_t e = 0; e < count; ++e) {
-    const T v = value[e];
-    const T* src = base + static_cast<int64_t>(index[e]) * stride;
-    for (int i = 0; i < kVectors; ++i) acc[i] += v * V::load(src + i * V::kLanes);
-  }
-  for (int i = 0; i < kVectors; ++i) V::store(out + i * V::kLanes, acc[i]);
+// The variant kernel_isa() chose. Linear takes the sparse path only with AVX-512
+// (linear_sparse_input_density), but SparseInput itself works on every CPU.
+const detail::SparseKernels& sparse_kernels() {
+  return kernel_isa() == KernelIsa::avx512 ? detail::avx512_sparse_kernels() : kGenericKernels;
 }
 
-// accumulate for 1 to 8 vectors (8 independent chains of multiply-adds keep the FMA units busy).
 template <typename T>
-void accumulate_vectors(int vectors, const int32_t* index, const T* value, int64_t count, const T* base,
-                        int64_t stride, const T* init, T* out) {
-  constexpr int kLanes = Vector<T>::kLanes;
-  switch (vectors) {
-    case 1: return accumulate<T, 1 * kLanes>(index, value, count, base, stride, init, out);
-    case 2: return accumulate<T, 2 * kLanes>(index, value, count, base, stride, init, out);
-    case 3: return accumulate<T, 3 * kLanes>(index, value, count, base, stride, init, out);
-    case 4: return accumulate<T, 4 * kLanes>(index, value, count, base, stride, init, out);
-    case 5: return accumulate<T, 5 * kLanes>(index, value, count, base, stride, init, out);
-    case 6: return accumulate<T, 6 * kLanes>(index, value, count, base, stride, init, out);
-    case 7: return accumulate<T, 7 * kLanes>(index, value, count, base, stride, init, out);
-    default: return accumulate<T, 8 * kLanes>(index, value, count, base, stride, init, out);
-  }
-}
-
-// The two products in one form. Item k (a row of x in the forward product, a column
-// for dW) has entries (index, value) split into `blocks` blocks, those of block b
-// being [bounds[k·(blocks + 1) + b], bounds[k·(blocks + 1) + b + 1]); its sums are
-//   out[k·ms + j] = init[j] + Σ_e value[e] · dense[index[e]·ms + j]      (j < ms),
-// kept in out between blocks. All items pass through one block (one band of rows of
-// `dense`) before the next, so that the band stays in the caches meanwhile.
-template <typename T>
-void blocked_sums(int64_t k_begin, int64_t k_end, int64_t blocks, const int32_t* bounds, const int32_t* index,
-                  const T* value, const T* dense, int64_t ms, const T* init, T* out) {
-  constexpr int64_t kLanes = Vector<T>::kLanes;
-  for (int64_t b = 0; b < blocks; ++b) {
-    for (int64_t j0 = 0; j0 < ms; j0 += 8 * kLanes) {
-      const int vectors = static_cast<int>(std::min<int64_t>(8, (ms - j0) / kLanes));
-      for (int64_t k = k_begin; k < k_end; ++k) {
-        const int32_t* item = bounds + k * (blocks + 1) + b;
-        const int32_t begin = item[0], end = item[1];
-        if (b > 0 && begin == end) continue;
-        T* sums = out + k * ms + j0;
-        const T* start = b > 0 ? sums : init == nullptr ? nullptr : init + j0;
-        accumulate_vectors<T>(vectors, index + begin, value + begin, end - begin, dense + j0, ms, start, sums);
-      }
-    }
+detail::BlockedSums<T> blocked_sums() {
+  if constexpr (std::is_same_v<T, float>) {
+    return sparse_kernels().float_sums;
+  } else {
+    return sparse_kernels().double_sums;
   }
 }
 
@@ -99,6 +48,8 @@ void blocked_sums(int64_t k_begin, int64_t k_end, int64_t blocks, const int32_t*
 int threads_for(int64_t work) { return work > 4 * kParallelThreshold ? num_threads() : 1; }
 
 }  // namespace
+
+double linear_sparse_input_density() { return kernel_isa() == KernelIsa::avx512 ? kSparseInputDensity : 0.0; }
 
 template <typename T>
 bool SparseInput<T>::assign(const T* x, int64_t rows, int64_t cols, double max_density) {
@@ -119,6 +70,7 @@ bool SparseInput<T>::assign(const T* x, int64_t rows, int64_t cols, double max_d
   col_count_.assign(static_cast<size_t>(cols), 0);
   int32_t* col_count = col_count_.data();
 
+  const detail::CompressRow compress_row = sparse_kernels().compress_row;
   int32_t* col_out = row_col_.data();
   T* value_out = row_value_.data();
   int64_t count = 0;
@@ -126,27 +78,9 @@ bool SparseInput<T>::assign(const T* x, int64_t rows, int64_t cols, double max_d
     int32_t* bounds = row_bounds_.data() + r * (blocks + 1);
     const T* row = x + r * cols;
     int64_t c = 0;
-#if defined(__AVX512F__)
     if constexpr (std::is_same_v<T, float>) {
-      // 16 values at a time: compare with zero, compress the nonzeros and their
-      // column numbers to the front of a register, store all 16, count them in
-      // total and per column.
-      const __m512i step = _mm512_set1_epi32(16);
-      const __m512i one = _mm512_set1_epi32(1);
-      __m512i columns = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
-      for (; c + 16 <= cols; c += 16) {
-        if (c % kBlock == 0) bounds[c / kBlock] = static_cast<int32_t>(count);
-        const __m512 v = _mm512_loadu_ps(row + c);
-        const __mmask16 nonzero = _mm512_cmp_ps_mask(v, _mm512_setzero_ps(), _CMP_NEQ_UQ);
-        _mm512_storeu_ps(value_out + count, _mm512_maskz_compress_ps(nonzero, v));
-        _mm512_storeu_si512(col_out + count, _mm512_maskz_compress_epi32(nonzero, columns));
-        count += __builtin_popcount(nonzero);
-        columns = _mm512_add_epi32(columns, step);
-        const __m512i counts = _mm512_loadu_si512(col_count + c);
-        _mm512_storeu_si512(col_count + c, _mm512_mask_add_epi32(counts, nonzero, counts, one));
-      }
+      if (compress_row != nullptr) c = compress_row(row, cols, kBlock, bounds, col_out, value_out, &count, col_count);
     }
-#endif
     for (; c < cols; ++c) {  // without branches: MNIST's zeros and nonzeros alternate unpredictably
       if (c % kBlock == 0) bounds[c / kBlock] = static_cast<int32_t>(count);
       const T v = row[c];
@@ -212,14 +146,14 @@ void SparseInput<T>::linear_forward(const T* w, const T* bias, int64_t m, T* y) 
   T* wt = wt_.data();
   T* sums = sums_.data();
   run_parallel(threads_for(nonzeros() * m), [&](int part, int parts) {
-    transpose_columns(w, cols, m, cols * part / parts / 8 * 8, part + 1 == parts ? cols : cols * (part + 1) / parts / 8 * 8,
-                      wt, ms);
+    transpose_columns(w, cols, m, cols * part / parts / 8 * 8,
+                      part + 1 == parts ? cols : cols * (part + 1) / parts / 8 * 8, wt, ms);
     if (parts > 1) {
 #pragma omp barrier
     }
     const int64_t r_begin = rows_ * part / parts, r_end = rows_ * (part + 1) / parts;
-    blocked_sums<T>(r_begin, r_end, col_blocks(), row_bounds_.data(), row_col_.data(), row_value_.data(), wt, ms,
-                    bias != nullptr ? bias_.data() : nullptr, sums);
+    blocked_sums<T>()(r_begin, r_end, col_blocks(), row_bounds_.data(), row_col_.data(), row_value_.data(), wt, ms,
+                      bias != nullptr ? bias_.data() : nullptr, sums);
     for (int64_t r = r_begin; r < r_end; ++r) std::copy(sums + r * ms, sums + r * ms + m, y + r * m);
   });
 }
@@ -236,8 +170,8 @@ void SparseInput<T>::weight_grad(const T* dy, int64_t m, T* dw) {
   if (dwt_.size() < static_cast<size_t>(cols * ms)) dwt_.resize(static_cast<size_t>(cols * ms));
   T* dwt = dwt_.data();
   run_parallel(threads_for(nonzeros() * m), [&](int part, int parts) {
-    blocked_sums<T>(cols * part / parts, cols * (part + 1) / parts, row_blocks(), col_bounds_.data(), col_row_.data(),
-                    col_value_.data(), dy_.data(), ms, nullptr, dwt);
+    blocked_sums<T>()(cols * part / parts, cols * (part + 1) / parts, row_blocks(), col_bounds_.data(), col_row_.data(),
+                      col_value_.data(), dy_.data(), ms, nullptr, dwt);
     if (parts > 1) {
 #pragma omp barrier
     }

@@ -1,8 +1,9 @@
 #include "nnlab/kernels/transpose.h"
 
-#if defined(__AVX512F__) && defined(__AVX512VL__)
 #include <immintrin.h>
-#endif
+
+#include "isa_target.h"
+#include "nnlab/kernels/isa.h"
 
 namespace nnlab {
 
@@ -18,9 +19,13 @@ void transpose_plain(const T* src, int64_t ld_src, int64_t rows, int64_t p_begin
 
 }  // namespace
 
-void transpose_columns(const float* src, int64_t ld_src, int64_t rows, int64_t p_begin, int64_t p_end, float* dst,
-                       int64_t ld_dst) {
-#if defined(__AVX512F__) && defined(__AVX512VL__)
+// The AVX2 and AVX-512 variants: AVX's 256-bit shuffles are all they need.
+NNLAB_BEGIN_AVX2
+namespace avx2 {
+namespace {
+
+void transpose_blocks(const float* src, int64_t ld_src, int64_t rows, int64_t p_begin, int64_t p_end, float* dst,
+                      int64_t ld_dst) {
   // 8×8 blocks transposed in registers (three rounds of shuffles).
   const int64_t p_full = p_begin + (p_end - p_begin) / 8 * 8;
   const int64_t j_full = rows / 8 * 8;
@@ -48,9 +53,19 @@ void transpose_columns(const float* src, int64_t ld_src, int64_t rows, int64_t p
     }
   }
   transpose_plain(src, ld_src, rows, p_full, p_end, dst, ld_dst);
-#else
-  transpose_plain(src, ld_src, rows, p_begin, p_end, dst, ld_dst);
-#endif
+}
+
+}  // namespace
+}  // namespace avx2
+NNLAB_END_TARGET
+
+void transpose_columns(const float* src, int64_t ld_src, int64_t rows, int64_t p_begin, int64_t p_end, float* dst,
+                       int64_t ld_dst) {
+  if (kernel_isa() >= KernelIsa::avx2) {
+    avx2::transpose_blocks(src, ld_src, rows, p_begin, p_end, dst, ld_dst);
+  } else {
+    transpose_plain(src, ld_src, rows, p_begin, p_end, dst, ld_dst);
+  }
 }
 
 void transpose_columns(const double* src, int64_t ld_src, int64_t rows, int64_t p_begin, int64_t p_end, double* dst,

@@ -44,8 +44,9 @@ const Tensor<T>& Linear<T>::forward(const Tensor<T>& x) {
   input_ = &x;
   const int64_t n = x.rows();
   output_.resize(Shape{n, out_features_});
-  input_is_sparse_ = kLinearSparseInputDensity > 0 && !this->needs_input_grad() &&
-                    sparse_input_.assign(x.data(), n, in_features_, kLinearSparseInputDensity);
+  const double sparse_density = linear_sparse_input_density();
+  input_is_sparse_ = sparse_density > 0 && !this->needs_input_grad() &&
+                     sparse_input_.assign(x.data(), n, in_features_, sparse_density);
   if (input_is_sparse_) {
     sparse_input_.linear_forward(weight_.data(), has_bias_ ? bias_.data() : nullptr, out_features_, output_.data());
     return output_;

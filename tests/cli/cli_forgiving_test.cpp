@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "cli/cli_runner.h"
+#include "nnlab/kernels/isa.h"
 
 namespace nnlab::test {
 
@@ -28,6 +29,30 @@ TEST_F(CliForgiving, VersionFlag) {
   EXPECT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(r.out.rfind("nnlab 0.", 0), 0u) << r.out;
   EXPECT_NE(r.out.find("(OpenBLAS kernels: "), std::string::npos) << r.out;
+}
+
+TEST_F(CliForgiving, VersionNamesNnlabsKernelsAndHowTheyWereChosen) {
+  const std::string best(kernel_isa_name(kernel_isa_for(cpu_isa_level())));
+  const CliResult chosen = run("--version", "env -u NNLAB_ISA ");
+  EXPECT_EQ(chosen.code, 0) << chosen.err;
+  EXPECT_NE(chosen.out.find("\nnnlab kernels: " + best + " (chosen for the CPU)"), std::string::npos) << chosen.out;
+  const CliResult forced = run("--version", "NNLAB_ISA=generic ");
+  EXPECT_EQ(forced.code, 0) << forced.err;
+  EXPECT_NE(forced.out.find("\nnnlab kernels: generic (NNLAB_ISA=generic; the CPU runs " + best + ")"),
+            std::string::npos)
+      << forced.out;
+  EXPECT_EQ(forced.err, "");
+  EXPECT_NE(chosen.out.find("\noneDNN kernels: "), std::string::npos) << chosen.out;
+}
+
+TEST_F(CliForgiving, AnNnlabIsaItDoesNotKnowIsNamedOnce) {
+  const std::string best(kernel_isa_name(kernel_isa_for(cpu_isa_level())));
+  const CliResult r = run("--version", "NNLAB_ISA=fast ");
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.err, "nnlab: warning: NNLAB_ISA=fast is not one of generic, avx2, avx512: using this CPU's kernels, " +
+                       best + "\n");
+  EXPECT_NE(r.out.find("\nnnlab kernels: " + best + " (chosen for the CPU; NNLAB_ISA=fast ignored)"), std::string::npos)
+      << r.out;
 }
 
 TEST_F(CliForgiving, TheUsersChoiceOfBlasKernelsIsKeptAndReported) {

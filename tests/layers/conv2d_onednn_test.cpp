@@ -121,8 +121,14 @@ TEST(Conv2dOneDnn, SameResultWithOneAndTwoThreadsToTheBit) {
   };
   const auto one = run(1);
   const auto two = run(2);
-  // oneDNN splits the weight gradient's sums the same way for 1 and 2 threads on this shape.
-  for (size_t i = 0; i < one.size(); ++i) EXPECT_TRUE(tensors_near(two[i], one[i], 0.0)) << "result " << i;
+  // oneDNN's AVX2 and AVX-512 kernels split the weight gradient's sums the same way for 1 and 2
+  // threads on this shape. Its SSE4.1 kernels (a CPU without AVX2, or NNLAB_ISA=generic) do not:
+  // there dW agrees to float rounding (sums of 12,544 products; measured: up to 1.1e-5 of the
+  // largest of 1 and |dW|), the rest still to the bit.
+  const double dw_tolerance = onednn_kernels() == "sse41" ? 1e-4 : 0.0;
+  for (size_t i = 0; i < one.size(); ++i) {
+    EXPECT_TRUE(tensors_near(two[i], one[i], i == 2 ? dw_tolerance : 0.0)) << "result " << i;
+  }
 }
 
 }  // namespace nnlab::test

@@ -11,14 +11,10 @@
 #include <string>
 #include <string_view>
 
+#include "nnlab/kernels/isa.h"  // IsaLevel, cpu_isa_level()
+
 namespace nnlab {
 
-// Instruction-set levels, for comparing a CPU with a kernel set.
-enum class IsaLevel { unknown = 0, sse = 1, avx = 2, avx2 = 3, avx512 = 4 };
-
-// The level of this CPU: avx512 with AVX-512 F, DQ, BW and VL (what OpenBLAS's SkylakeX
-// kernels use), avx2 with AVX2 and FMA, avx, else sse.
-IsaLevel cpu_isa_level();
 // The level of an OpenBLAS kernel set by its name ("Prescott": sse, "Haswell" and "Zen":
 // avx2, "SkylakeX": avx512); unknown for a name it does not know.
 IsaLevel blas_core_level(std::string_view core);

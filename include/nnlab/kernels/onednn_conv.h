@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <string>
 
 #include "nnlab/kernels/im2col.h"
 
@@ -23,6 +24,10 @@ inline constexpr int64_t kOneDnnMinChannels = 8;
 
 // Whether this build has oneDNN.
 bool onednn_available();
+// The instruction set oneDNN builds its kernels for ("avx2", "avx512_core", ...), or "" without
+// oneDNN. NNLAB_ISA (kernels/isa.h) lowers it too, when DNNL_MAX_CPU_ISA is not set: generic to
+// "sse41" (oneDNN's lowest), avx2 to "avx2".
+std::string onednn_kernels();
 
 class OneDnnConv {
  public:

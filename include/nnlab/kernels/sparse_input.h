@@ -29,16 +29,13 @@ namespace nnlab {
 // dense ones at a share of 0.45 for a 784×100 layer).
 inline constexpr double kSparseInputDensity = 0.3;
 
-// The share below which Linear takes the sparse path in this build. Without AVX-512 the
-// kernels' 64-byte vectors split into two AVX2 registers and the rows are compressed
-// without VPCOMPRESS: on a Zen 3 (AVX2, no AVX-512) the MLP step on MNIST batches
-// (about 19% nonzero) measured 48,000 samples/s on the sparse path against 107,000 on
-// OpenBLAS's dense one, so the sparse path is off there until it is tuned for AVX2.
-#if defined(__AVX512F__)
-inline constexpr double kLinearSparseInputDensity = kSparseInputDensity;
-#else
-inline constexpr double kLinearSparseInputDensity = 0.0;
-#endif
+// The share below which Linear takes the sparse path: kSparseInputDensity with the AVX-512
+// kernels (kernel_isa() in kernels/isa.h), else 0 (never). Without AVX-512 the kernels' 64-byte
+// vectors split into two or four registers and the rows are compressed without VPCOMPRESS:
+// on a Zen 3 (AVX2, no AVX-512) the MLP step on MNIST batches (about 19% nonzero) measured
+// 48,000 samples/s on the sparse path against 107,000 on OpenBLAS's dense one, so the sparse
+// path is off there until it is tuned for AVX2. SparseInput itself runs on every CPU.
+double linear_sparse_input_density();
 
 template <typename T>
 class SparseInput {

@@ -3,7 +3,8 @@
 //   dst[p·ld_dst + j] = src[j·ld_src + p]   for j in [0, rows), p in [p_begin, p_end)
 // i.e. columns p_begin..p_end of the row-major rows×ld_src matrix src become rows of dst.
 // Callers split [0, cols) between threads by p. float uses 8×8 register
-// transposes where the CPU has AVX-512VL; the ragged edges go element by element.
+// transposes where the CPU has AVX2 (kernel_isa() in isa.h); the ragged edges, and the
+// generic kernels, go element by element.
 
 #include <cstdint>
 
