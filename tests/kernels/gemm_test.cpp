@@ -129,7 +129,7 @@ TEST(Gemm, InsideAParallelRegionEachThreadComputesItsOwnProduct) {
     gemm(Transpose::kNo, Transpose::kYes, m, n, k, 1.0f, a.data(), b.data(), 0.0f, c[image].data());
   }
   // Inside a parallel region each product runs on one thread: so does the expected one. (Outside, a
-  // CPU without AVX-512 takes OpenBLAS's 2-thread SGEMM, whose blocking rounds differently.)
+  // CPU without AVX2, or NNLAB_ISA=generic, takes OpenBLAS's 2-thread SGEMM, whose blocking rounds differently.)
   threads.emplace(1);
   std::vector<float> expected(static_cast<size_t>(m * n));
   gemm(Transpose::kNo, Transpose::kYes, m, n, k, 1.0f, a.data(), b.data(), 0.0f, expected.data());
