@@ -69,17 +69,11 @@ class Builder {
     for (size_t i = 0; i < row.size(); ++i) {
       CsvColumn& column = table_.columns[i];
       const std::string& cell = row[i];
-      const std::string where = "column " + std::to_string(i + 1) + " (" + printable(column.name) + ")";
       if (table_.rows == 0) column.numeric = !cell.empty() && is_number(cell, value_);
-      if (cell.empty()) fail(line, where + ": empty cell (fill in the missing value or drop the row)");
+      const std::string problem =
+          cell_problem(cell, i, column.name, column.numeric, table_.rows == 0 ? line : table_.lines.front(), value_);
+      if (!problem.empty()) fail(line, problem);
       if (column.numeric) {
-        if (!is_number(cell, value_)) {
-          fail(line, where + ": " + quoted_cell(cell) + " is not a number, and the column's first value (line " +
-                         std::to_string(table_.lines.front()) + ") is");
-        }
-        if (std::abs(value_) > std::numeric_limits<float>::max()) {
-          fail(line, where + ": " + quoted_cell(cell) + " is beyond the range of a float (±3.4e38)");
-        }
         column.values.push_back(static_cast<float>(value_));
       } else {
         auto& codes = category_codes_[i];
@@ -114,6 +108,21 @@ CsvColumns parse(const std::string& name, const std::string& first_line, const C
 }
 
 }  // namespace
+
+std::string cell_problem(const std::string& cell, size_t column, const std::string& name, bool numeric,
+                         int64_t first_line, double& value) {
+  const std::string where = "column " + std::to_string(column + 1) + " (" + printable(name) + ")";
+  if (cell.empty()) return where + ": empty cell (fill in the missing value or drop the row)";
+  if (!numeric) return "";
+  if (!read_number(cell, value)) {
+    return where + ": " + quoted_cell(cell) + " is not a number, and the column's first value (line " +
+           std::to_string(first_line) + ") is";
+  }
+  if (std::abs(value) > std::numeric_limits<float>::max()) {
+    return where + ": " + quoted_cell(cell) + " is beyond the range of a float (±3.4e38)";
+  }
+  return "";
+}
 
 std::string ragged_row(size_t fields, size_t header) {
   return std::to_string(fields) + " fields, the header has " + std::to_string(header) +

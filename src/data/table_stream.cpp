@@ -201,18 +201,9 @@ void TableStream::index(const TableOptions* options) {
       ColumnFit& fit = fits[c];
       const std::string& cell = row[c];
       if (rows_ == 0) fit.numeric = !cell.empty() && read_number(cell, value);
-      if (cell.empty())
-        fail(line, cell_where(c, fit.name) + ": empty cell (fill in the missing value or drop the row)");
-      if (fit.numeric) {
-        if (!read_number(cell, value)) {
-          fail(line, cell_where(c, fit.name) + ": '" + printable(cell) +
-                         "' is not a number, and the column's first value (line " + std::to_string(first_data_line) +
-                         ") is");
-        }
-        if (std::abs(value) > std::numeric_limits<float>::max()) {
-          fail(line, cell_where(c, fit.name) + ": '" + printable(cell) + "' is beyond the range of a float (±3.4e38)");
-        }
-      }
+      const std::string problem =
+          cell_problem(cell, c, fit.name, fit.numeric, rows_ == 0 ? line : first_data_line, value);
+      if (!problem.empty()) fail(line, problem);
       const auto v = static_cast<float>(value);
       if (options == nullptr) continue;
       if (c == target) {

@@ -49,6 +49,12 @@ CsvColumns read_csv_columns(const std::string& path, const CsvLimits& limits = {
 
 // The message for a row of `fields` fields under a header of `header`.
 std::string ragged_row(size_t fields, size_t header);
+// What is wrong with `cell` in column `column` (0-based) named `name`, "" when nothing: an
+// empty cell; in a numeric column (whose first value is on `first_line`), a cell that is not a
+// number or lies beyond a float's range. Sets `value` to a numeric cell's number. Both readers
+// (read_csv_columns and TableStream) check their cells with it.
+std::string cell_problem(const std::string& cell, size_t column, const std::string& name, bool numeric,
+                         int64_t first_line, double& value);
 // The same from text in memory (`name` stands for the file in messages).
 CsvColumns parse_csv_columns(const std::string& text, const std::string& name, const CsvLimits& limits = {});
 
