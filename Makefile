@@ -8,8 +8,10 @@ FUZZ_CXX ?= clang++-14
 FUZZ_SECONDS ?= 60
 # The tests of concurrent use under ThreadSanitizer (tsan/CMakeLists.txt).
 TSAN_BUILD ?= build-tsan
+# Where `make install` puts the library, headers, tool and data (docs/package.md).
+PREFIX ?= /usr/local
 
-.PHONY: all deps build test demo bench clean format fuzz fuzz-build tsan-build
+.PHONY: all deps build test demo bench clean format fuzz fuzz-build tsan-build install
 
 all: build
 
@@ -49,6 +51,10 @@ fuzz: fuzz-build
 demo: deps $(BUILD)/build.ninja
 	cmake --build $(BUILD) -j $(JOBS) --target nnlab_cli
 	bash scripts/demo.sh $(BUILD)
+
+install: deps $(BUILD)/build.ninja
+	cmake --build $(BUILD) -j $(JOBS) --target nnlab nnlab_shared nnlab_cli
+	cmake --install $(BUILD) --prefix $(PREFIX)
 
 bench:
 	@bash scripts/install-deps.sh --bench

@@ -110,9 +110,27 @@ std::string version_text() {
   return text;
 }
 
+// The library is compiled for NNLAB_BASELINE (x86-64-v2: SSE4.2, POPCNT); on an older CPU its
+// first instruction of those would end the program with SIGILL and no word. This file is compiled
+// for plain x86-64, so the check runs before any of them.
+bool cpu_runs_the_library() {
+#ifdef NNLAB_BASELINE
+  __builtin_cpu_init();
+  if (!__builtin_cpu_supports(NNLAB_BASELINE)) {
+    std::fprintf(stderr,
+                 "nnlab: error: this CPU lacks instructions of %s, which this build of nnlab is compiled for; "
+                 "build it with cmake -DNNLAB_BASELINE=x86-64\n",
+                 NNLAB_BASELINE);
+    return false;
+  }
+#endif
+  return true;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (!cpu_runs_the_library()) return 2;
   use_the_cpus_blas_kernels(argv);
   CLI::App app{"nnlab: build, train and study neural networks", "nnlab"};
   app.require_subcommand(1);

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <stdexcept>
 
+#include "nnlab/data/bundled_data.h"
 #include "nnlab/data/toy_datasets.h"
 
 namespace nnlab {
@@ -31,7 +32,7 @@ const BundledTable* bundled(const std::string& name) {
 std::string tables_folder() {
   const char* from_environment = std::getenv("NNLAB_TABLES");
   if (from_environment != nullptr && from_environment[0] != '\0') return from_environment;
-  return NNLAB_SOURCE_DIR "/data/tables";
+  return bundled_data_folder() + "/tables";
 }
 
 // A small table has few batches of 64 rows per epoch: batches of 16, and epochs enough for

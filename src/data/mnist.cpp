@@ -6,6 +6,7 @@
 #include <optional>
 #include <stdexcept>
 
+#include "nnlab/data/bundled_data.h"
 #include "nnlab/data/idx.h"
 
 namespace nnlab {
@@ -151,7 +152,7 @@ TrainTest load_mnist(const std::string& folder) {
 std::string default_mnist_folder() {
   const char* from_environment = std::getenv("NNLAB_DATA");
   if (from_environment != nullptr && from_environment[0] != '\0') return from_environment;
-  return NNLAB_SOURCE_DIR "/data/mnist";
+  return bundled_data_folder() + "/mnist";
 }
 
 }  // namespace nnlab

@@ -217,7 +217,8 @@ TEST(Mnist, DefaultFolderFollowsNnlabData) {
   ::setenv("NNLAB_DATA", "/somewhere/mnist", 1);
   EXPECT_EQ(default_mnist_folder(), "/somewhere/mnist");
   ::unsetenv("NNLAB_DATA");
-  EXPECT_EQ(default_mnist_folder(), kBundledFolder);
+  // The build folder's share/nnlab/data links to the source's data/, as an installed prefix has it.
+  EXPECT_TRUE(std::filesystem::equivalent(default_mnist_folder(), kBundledFolder)) << default_mnist_folder();
   if (saved) ::setenv("NNLAB_DATA", saved->c_str(), 1);
 }
 

@@ -1,6 +1,7 @@
 // Conv2d<float> of 8 or more input channels runs on oneDNN (where the build has it): the same
 // results as the im2col + GEMM path of Conv2d<double>, to float rounding.
 
+#include <algorithm>
 #include <cmath>
 
 #include "layers/layer_checks.h"
@@ -121,13 +122,27 @@ TEST(Conv2dOneDnn, SameResultWithOneAndTwoThreadsToTheBit) {
   };
   const auto one = run(1);
   const auto two = run(2);
-  // oneDNN's AVX2 and AVX-512 kernels split the weight gradient's sums the same way for 1 and 2
-  // threads on this shape. Its SSE4.1 kernels (a CPU without AVX2, or NNLAB_ISA=generic) do not:
-  // there dW agrees to float rounding (sums of 12,544 products; measured: up to 1.1e-5 of the
-  // largest of 1 and |dW|), the rest still to the bit.
-  const double dw_tolerance = onednn_kernels() == "sse41" ? 1e-4 : 0.0;
+  // The forward pass and dx agree to the bit for 1 and 2 threads on every kernel oneDNN has. The
+  // gradients of the weights and bias are sums over the batch (12,544 products each), which some of
+  // oneDNN's kernels split by the threads: its AVX2 and Intel AVX-512 (avx512_core) ones split them
+  // the same way for 1 and 2 threads on this shape; its SSE4.1 ones (a CPU without AVX2, or
+  // NNLAB_ISA=generic) and its AVX-512 BF16 ones (AMD Zen 4) do not, and there they agree to float
+  // rounding of such sums, within 1e-5 of the tensor's largest value (with avx512_core_bf16 single
+  // elements differ by up to 3e-4, e.g. 0.89894 against 0.89863).
+  const std::string kernels = onednn_kernels();
+  const bool summed_alike = kernels == "avx2" || kernels == "avx512_core";
   for (size_t i = 0; i < one.size(); ++i) {
-    EXPECT_TRUE(tensors_near(two[i], one[i], i == 2 ? dw_tolerance : 0.0)) << "result " << i;
+    if (i < 2 || summed_alike) {
+      EXPECT_TRUE(tensors_near(two[i], one[i], 0.0)) << "result " << i;
+      continue;
+    }
+    double largest = 0.0, difference = 0.0;
+    for (int64_t j = 0; j < one[i].size(); ++j) {
+      largest = std::max(largest, std::abs(one[i][j]));
+      difference = std::max(difference, std::abs(two[i][j] - one[i][j]));
+    }
+    EXPECT_LE(difference, 1e-5 * largest) << "result " << i << " (" << kernels << " kernels)";
+    EXPECT_GT(largest, 1.0) << "result " << i;
   }
 }
 

@@ -34,8 +34,8 @@ TrainTest load_mnist(const std::string& folder);
 inline constexpr int kMaxIdxClasses = 100000;
 Dataset load_idx_classification(const std::string& images_path, const std::string& labels_path, int num_classes = 0);
 
-// The data folder nnlab uses when none is given: $NNLAB_DATA, else the bundled
-// data/mnist of the source tree.
+// The data folder nnlab uses when none is given: $NNLAB_DATA, else the bundled sample
+// (mnist/ in bundled_data_folder(), data/bundled_data.h).
 std::string default_mnist_folder();
 
 }  // namespace nnlab
