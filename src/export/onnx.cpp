@@ -92,29 +92,28 @@ onnx::ModelProto build_model_proto(Module<float>& model, const Shape& input_samp
   return proto;
 }
 
-}  // namespace
-
-std::string onnx_model_bytes(Module<float>& model, const Shape& input_sample, const OnnxExportOptions& options) {
-  const onnx::ModelProto proto = build_model_proto(model, input_sample, options);
+// The bytes of the file; `where` says what they were for in the message when they cannot be made.
+std::string serialized(const onnx::ModelProto& proto, const std::string& where) {
   // protobuf refuses messages of 2 GiB or more.
   if (proto.ByteSizeLong() >= static_cast<size_t>(std::numeric_limits<int32_t>::max())) {
-    throw std::runtime_error("the model's " + std::to_string(proto.ByteSizeLong()) +
+    throw std::runtime_error(where + "the model's " + std::to_string(proto.ByteSizeLong()) +
                              " bytes are more than an ONNX file holds without external data (2 GiB)");
   }
   std::string bytes;
-  if (!proto.SerializeToString(&bytes)) throw std::runtime_error("protobuf could not serialise the ONNX model");
+  if (!proto.SerializeToString(&bytes)) throw std::runtime_error(where + "protobuf could not serialise the model");
   return bytes;
+}
+
+}  // namespace
+
+std::string onnx_model_bytes(Module<float>& model, const Shape& input_sample, const OnnxExportOptions& options) {
+  return serialized(build_model_proto(model, input_sample, options), "ONNX export: ");
 }
 
 OnnxExport export_onnx(Module<float>& model, const Shape& input_sample, const std::string& path,
                        const OnnxExportOptions& options) {
   const onnx::ModelProto proto = build_model_proto(model, input_sample, options);
-  std::string bytes;
-  if (proto.ByteSizeLong() >= static_cast<size_t>(std::numeric_limits<int32_t>::max()) ||
-      !proto.SerializeToString(&bytes)) {
-    throw std::runtime_error("cannot write " + path + ": the model's " + std::to_string(proto.ByteSizeLong()) +
-                             " bytes are more than an ONNX file holds without external data (2 GiB)");
-  }
+  const std::string bytes = serialized(proto, "cannot write " + path + ": ");
   write_file_atomic(path, bytes);
   OnnxExport written;
   written.path = path;

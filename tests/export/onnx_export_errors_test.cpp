@@ -9,6 +9,7 @@
 #include "nnlab/export/onnx.h"
 #include "nnlab/io/model_file.h"
 #include "nnlab/layers/layer.h"
+#include "nnlab/layers/linear.h"
 #include "nnlab/model/model_spec.h"
 #include "nnlab/model/residual.h"
 

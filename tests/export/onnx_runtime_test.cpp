@@ -1,8 +1,8 @@
 // The real check of ONNX export: exported files pass Debian's python3-onnx checker (full_check)
 // and, run in onnxruntime (onnxruntime-node, tests/onnx/run_model.js), give nnlab's own outputs
 // within 1e-5 and the same predictions, at batch sizes 50, 1 and 7 (the batch is dynamic).
-// The four networks (an MLP, SimpleConvNet, DeepConvNet, the residual preset) are trained for a
-// few steps by `nnlab train` and exported by `nnlab export`, as a user does; the layers no preset
+// The four networks (an MLP, SimpleConvNet, DeepConvNet, the residual preset) are trained for
+// 40 steps by `nnlab train` and exported by `nnlab export`, as a user does; the layers no preset
 // has (AvgPool2d, LayerNorm, Sigmoid, Tanh, Softmax, Step, BatchNorm on features, projection
 // shortcuts) run in small seeded models with non-trivial BatchNorm statistics.
 // Missing tools are a failure that says how to install them (make test installs them), never a skip.
@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 
@@ -129,14 +130,14 @@ const Tensor<float>& test_images() {
 
 class OnnxRuntime : public test::CliRunner {
  protected:
-  // Trains the network for a few steps on 300 images (BatchNorm's running statistics move away
+  // Trains the network for 40 steps on 300 images (BatchNorm's running statistics move away
   // from 0 and 1), exports it with nnlab export and runs it in onnxruntime on 50 test images.
   void check_trained_network(const std::string& model_flags, const std::string& what) {
     ASSERT_TRUE(onnx_tools_installed(dir_));
     const std::string run_dir = (dir_ / "run").string(), onnx_path = (dir_ / "model.onnx").string();
     const test::CliResult trained = run("train " + model_flags +
-                                        " --train-size 300 --val-split 0 --iterations 15 --batch-size 20 --lr 0.05"
-                                        " --optimizer sgd --seed 3 --threads 1 --progress quiet --out " +
+                                        " --train-size 300 --val-split 0 --iterations 40 --batch-size 32 --seed 3"
+                                        " --threads 1 --progress quiet --out " +
                                         run_dir);
     ASSERT_EQ(trained.code, 0) << trained.err;
     const std::string model_path = run_dir + "/model.safetensors";
