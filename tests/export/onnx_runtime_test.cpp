@@ -104,8 +104,9 @@ void expect_onnxruntime_matches(const std::string& onnx_path, Sequential<float>&
     ASSERT_EQ(r.code, 0) << what << ": onnxruntime failed: " << r.output;
     const std::vector<float> actual = read_float_file(output_path);
     ASSERT_EQ(static_cast<int64_t>(actual.size()), expected.size()) << what << ", batch " << batch << ": " << r.output;
-    double max_diff = 0;
+    double max_diff = 0, largest = 0;  // largest: the outputs' scale, to read the difference against
     for (int64_t i = 0; i < expected.size(); ++i) {
+      largest = std::max(largest, static_cast<double>(std::abs(expected[i])));
       const double diff = std::abs(static_cast<double>(actual[static_cast<size_t>(i)]) - expected[i]);
       max_diff = std::max(max_diff, std::isnan(diff) ? INFINITY : diff);
     }
@@ -116,8 +117,10 @@ void expect_onnxruntime_matches(const std::string& onnx_path, Sequential<float>&
       const float* theirs = actual.data() + n * classes;
       same += (std::max_element(mine, mine + classes) - mine) == (std::max_element(theirs, theirs + classes) - theirs);
     }
-    std::printf("  %s, batch %lld: max |onnxruntime - nnlab| = %.3g, %lld/%lld predictions equal\n", what.c_str(),
-                static_cast<long long>(rows), max_diff, static_cast<long long>(same), static_cast<long long>(rows));
+    std::printf(
+        "  %s, batch %lld: max |onnxruntime - nnlab| = %.3g (outputs up to %.3g), %lld/%lld predictions equal\n",
+        what.c_str(), static_cast<long long>(rows), max_diff, largest, static_cast<long long>(same),
+        static_cast<long long>(rows));
     EXPECT_LE(max_diff, 1e-5) << what << ", batch " << rows;
     EXPECT_EQ(same, rows) << what << ", batch " << rows;
   }
