@@ -27,6 +27,7 @@ build: deps $(BUILD)/build.ninja
 # Every unit test, each fuzz target over its committed seed corpus (no new inputs), and the
 # concurrency tests under ThreadSanitizer.
 test: build fuzz-build tsan-build
+	@bash scripts/install-onnxruntime.sh  # the runtime the ONNX export tests run files in (npm, pinned)
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 	cd $(FUZZ_BUILD) && ctest --output-on-failure -j $(JOBS)
 	cd $(TSAN_BUILD) && ctest --output-on-failure -j $(JOBS)

@@ -19,7 +19,14 @@ packages=(
   chromium                # headless browser: the test that report.html renders its charts
   clang-14 libclang-rt-14-dev  # libFuzzer and the sanitizers: the fuzz targets (fuzz/README.md)
   libomp-14-dev           # clang's OpenMP runtime, for the fuzz build
+  libonnx-dev libprotobuf-dev  # ONNX export (nnlab export --onnx): ONNX's ModelProto and checker
+  python3-onnx python3-numpy   # the tests: ONNX's Python checker on every exported file
 )
+# The tests run exported files in onnxruntime-node (scripts/install-onnxruntime.sh): Node.js and
+# npm, Debian's unless a node is installed already (NodeSource's carries its own npm).
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  packages+=(nodejs npm)
+fi
 if [[ "${1:-}" == "--bench" ]]; then
   packages+=(python3-torch)
 fi
@@ -31,15 +38,14 @@ for p in "${packages[@]}"; do
   fi
 done
 
-if [[ ${#missing[@]} -eq 0 ]]; then
-  exit 0
+if [[ ${#missing[@]} -gt 0 ]]; then
+  echo "install-deps: installing ${missing[*]}"
+  sudo_cmd=()
+  if [[ $(id -u) -ne 0 ]]; then
+    sudo_cmd=(sudo)
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo_cmd[@]}" apt-get update -qq
+  "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-echo "install-deps: installing ${missing[*]}"
-sudo_cmd=()
-if [[ $(id -u) -ne 0 ]]; then
-  sudo_cmd=(sudo)
-fi
-export DEBIAN_FRONTEND=noninteractive
-"${sudo_cmd[@]}" apt-get update -qq
-"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"

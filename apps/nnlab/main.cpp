@@ -156,6 +156,8 @@ int main(int argc, char** argv) {
   add("experiment", "Run a classic demonstration; writes CSV data and SVG charts", nnlab::cli::add_experiment_command);
   add("search", "Hyperparameter search (random, grid, Bayesian, successive halving) on a validation split",
       nnlab::cli::add_search);
+  add("export", "Write a saved model as an ONNX file (opset 17, dynamic batch) for onnxruntime and other runtimes",
+      nnlab::cli::add_export);
 
   if (argc > 1 && argv[1][0] != '-') {
     bool known = false;

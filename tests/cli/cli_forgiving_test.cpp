@@ -20,8 +20,10 @@ TEST_F(CliForgiving, MistypedCommandGetsASuggestion) {
   const CliResult far = run("fly");
   EXPECT_EQ(far.code, 2);
   EXPECT_EQ(far.err.find("did you mean"), std::string::npos) << far.err;
-  EXPECT_NE(far.err.find("commands: train, eval, predict, gradcheck, experiment, search"), std::string::npos)
+  EXPECT_NE(far.err.find("commands: train, eval, predict, gradcheck, experiment, search, export"), std::string::npos)
       << far.err;
+  const CliResult onnx = run("exprot --onnx m.onnx");
+  EXPECT_NE(onnx.err.find("did you mean 'export'?"), std::string::npos) << onnx.err;
 }
 
 TEST_F(CliForgiving, VersionFlag) {
