@@ -16,6 +16,7 @@ packages=(
   nlohmann-json3-dev      # JSON (history, safetensors header)
   libgtest-dev            # tests
   libbenchmark-dev        # benchmarks
+  pybind11-dev python3-numpy  # import nnlab: the Python module (python/, docs/python.md)
   chromium                # headless browser: the test that report.html renders its charts
   clang-14 libclang-rt-14-dev  # libFuzzer and the sanitizers: the fuzz targets (fuzz/README.md)
   libomp-14-dev           # clang's OpenMP runtime, for the fuzz build
