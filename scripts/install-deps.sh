@@ -16,11 +16,12 @@ packages=(
   nlohmann-json3-dev      # JSON (history, safetensors header)
   libgtest-dev            # tests
   libbenchmark-dev        # benchmarks
+  pybind11-dev python3-numpy  # import nnlab: the Python module (python/, docs/python.md)
   chromium                # headless browser: the test that report.html renders its charts
   clang-14 libclang-rt-14-dev  # libFuzzer and the sanitizers: the fuzz targets (fuzz/README.md)
   libomp-14-dev           # clang's OpenMP runtime, for the fuzz build
   libonnx-dev libprotobuf-dev  # ONNX export (nnlab export --onnx): ONNX's ModelProto and checker
-  python3-onnx python3-numpy   # the tests: ONNX's Python checker on every exported file
+  python3-onnx                 # the tests: ONNX's Python checker on every exported file
 )
 # The tests run exported files in onnxruntime-node (scripts/install-onnxruntime.sh): Node.js and
 # npm, Debian's unless a node is installed already (NodeSource's carries its own npm).

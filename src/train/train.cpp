@@ -71,6 +71,32 @@ Training::Training(const TrainConfig& config, const Dataset& data, TrainCallback
         std::move(callbacks));
 }
 
+Training::Training(const TrainConfig& config, const Dataset& train, const Dataset& validation, TrainCallbacks callbacks)
+    : config_((check(config), config)), rng_(config.seed), model_(Shape{}), init_(initializer(config_)) {
+  if (config_.val_split != 0) {
+    throw std::invalid_argument("validation data given and --val-split " + std::to_string(config_.val_split) +
+                                ": give one or the other (val_split 0 with validation data)");
+  }
+  if (validation.size() > 0 && validation.sample_shape() != train.sample_shape()) {
+    throw std::invalid_argument("validation samples of shape " + validation.sample_shape().str() +
+                                " differ from the training samples' " + train.sample_shape().str());
+  }
+  if (validation.size() > 0 && validation.classification() != train.classification()) {
+    throw std::invalid_argument(std::string("validation data of ") +
+                                (validation.classification() ? "classes" : "values") + " for training data of " +
+                                (train.classification() ? "classes" : "values"));
+  }
+  TrainValidation split = split_data(config_, train, rng_);
+  train_ = std::move(split.train);
+  validation_ = validation;
+  setup({.samples = train_.size(),
+         .validation = validation_.size(),
+         .outputs = output_count(train),
+         .classification = train.classification(),
+         .sample = train_.sample_shape()},
+        std::move(callbacks));
+}
+
 Training::Training(const TrainConfig& config, const DataStream& data, TrainCallbacks callbacks)
     : config_((check(config), config)), rng_(config.seed), model_(Shape{}), init_(initializer(config_)) {
   if (config_.train_size > 0) {

@@ -45,6 +45,10 @@ class Training {
   // outlive the run only until the constructor returns: the run keeps its own parts), builds
   // and initialises the model and sets up the optimizer and callbacks.
   Training(const TrainConfig& config, const Dataset& data, TrainCallbacks callbacks = {});
+  // The same with validation data of the caller's own (Keras's validation_data) instead of a
+  // share split off `train`: the config's val_split must be 0 and train_size still applies to
+  // `train`. Nothing is drawn for a split, so the weights come first from Rng(seed).
+  Training(const TrainConfig& config, const Dataset& train, const Dataset& validation, TrainCallbacks callbacks = {});
   // The same on data read from disk each epoch (a streamed table, which must outlive the run):
   // the validation samples are a part of it split off without drawing from the generator
   // (DataStream::split), and train_size is refused.
