@@ -44,13 +44,15 @@ int run_filters(const ExperimentSettings& s, const std::string& out, int epochs)
   if (before.dim(1) != 1) throw std::logic_error("the filters experiment draws one input channel");
 
   report::ImageGrid grid;
-  grid.title = "SimpleConvNet's first-layer filters (" + std::to_string(filters) + " of " + std::to_string(height) +
-               "×" + std::to_string(width) + ") before and after " + std::to_string(epochs) + " epoch" +
-               (epochs == 1 ? "" : "s") + " on MNIST; dark: large weights";
+  grid.title = "SimpleConvNet's " + std::to_string(filters) + " first-layer " + std::to_string(height) + "×" +
+               std::to_string(width) + " filters, before and after " + std::to_string(epochs) + " epoch" +
+               (epochs == 1 ? "" : "s") + " (dark: large weights)";
   grid.image_height = static_cast<int>(height);
   grid.image_width = static_cast<int>(width);
-  grid.max_columns = static_cast<int>(filters);
-  grid.pixel_size = 6;
+  // Ten filters to a line (30 filters: three lines before, three after), each 12 pixels to a
+  // weight, so that a 5×5 filter's strokes are seen at a glance (60 × 60 pixels).
+  grid.max_columns = 10;
+  grid.pixel_size = 12;
   grid.invert = true;  // as the textbook shows them
   const size_t size = static_cast<size_t>(height * width);
   // One row at a time: adding a row may move the others.

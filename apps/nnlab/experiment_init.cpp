@@ -1,5 +1,7 @@
 // nnlab experiment init-histograms | init-mnist
 
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 
 #include "experiments.h"
@@ -10,6 +12,7 @@
 #include "nnlab/report/histogram.h"
 #include "nnlab/report/palette.h"
 #include "nnlab/report/svg.h"
+#include "nnlab/report/ticks.h"
 
 namespace nnlab::cli {
 
@@ -26,6 +29,18 @@ size_t init_index(const std::string& label) {
   return 0;
 }
 
+// The top of a ReLU panel: the 99.5th percentile of its values rounded up to a tick (so that a
+// few far outliers do not squash the rest; those beyond are counted under the panel).
+double relu_panel_top(std::vector<float> values) {
+  if (values.empty()) return 1.0;
+  const size_t k = std::min(values.size() - 1, static_cast<size_t>(0.995 * static_cast<double>(values.size())));
+  std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(k), values.end());
+  const double top = values[k];
+  if (!(top > 0) || !std::isfinite(top)) return 1.0;
+  const double step = report::nice_step(top / 4);
+  return std::ceil(top / step) * step;
+}
+
 int run_init_histograms(const ExperimentSettings& s, const std::string& out) {
   HistogramSettings settings;
   settings.seed = s.seed;
@@ -34,29 +49,30 @@ int run_init_histograms(const ExperimentSettings& s, const std::string& out) {
   CsvTable stats({"activation", "init", "layer", "mean", "std", "saturated", "zero"});
   for (const std::string& activation : activations) {
     report::Grid grid;
-    grid.title = "Activations of 5 layers of 100 " + activation + " units for 1000 random inputs, by initialisation";
+    grid.title = "Activations of 5 layers of 100 " + activation + " units for 1000 random inputs";
     grid.cols = settings.layers;
     grid.panel_width = 220;
     grid.panel_height = 170;
     const double lo = activation == "tanh" ? -1.0 : 0.0;
-    const double hi = activation == "relu" ? 2.0 : 1.0;
     // About half of all ReLU outputs are exactly 0 whatever the scale; a spike at 0 would
-    // flatten everything else, so ReLU panels show the positive outputs only.
-    if (activation == "relu") grid.title += " (positive outputs; about half are 0)";
+    // flatten everything else, so ReLU panels show the positive outputs only. They have no
+    // bound, and their scale grows or shrinks by layer with the initialisation (std 1 takes
+    // layer 5 to thousands): each ReLU panel's range is its own, from its data.
+    if (activation == "relu") grid.title += " (outputs > 0; about half are 0; ranges per panel)";
     for (const auto& study : studies) {
       if (study.activation != activation) continue;
       for (size_t l = 0; l < study.layers.size(); ++l) {
         const LayerActivations& layer = study.layers[l];
         report::Histogram h;
         h.title = study.init + ", layer " + std::to_string(l + 1);
-        h.lo = lo;
-        h.hi = hi;
         h.fractions = true;
         h.y_label = "share";
         std::vector<float> shown;
         for (float v : layer.values) {
           if (activation != "relu" || v > 0) shown.push_back(v);
         }
+        h.lo = lo;
+        h.hi = activation == "relu" ? relu_panel_top(shown) : 1.0;
         h.add_values(study.init, shown, settings.bins).color = report::series_color(init_index(study.init));
         grid.panels.emplace_back(h);
         stats.add_row({activation, study.init, static_cast<long long>(l + 1), layer.mean, layer.std, layer.saturated,

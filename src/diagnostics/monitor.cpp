@@ -18,6 +18,20 @@ namespace {
 std::string child_path(const std::string& path, const std::string& name) {
   return path.empty() ? name : path + "." + name;
 }
+
+// What a layer maps, read off its weight (out × in, or out × in × kh × kw): "784→100", "1→30, 5×5".
+std::string layer_sizes(Module<float>& module) {
+  for (const Parameter<float>& p : module.parameters()) {
+    if (p.name != "weight") continue;
+    const Shape& shape = p.value->shape();
+    if (shape.rank() == 2) return std::to_string(shape[1]) + "→" + std::to_string(shape[0]);
+    if (shape.rank() == 4) {
+      return std::to_string(shape[1]) + "→" + std::to_string(shape[0]) + ", " + std::to_string(shape[2]) + "×" +
+             std::to_string(shape[3]);
+    }
+  }
+  return "";
+}
 }  // namespace
 
 // Adds the leaves under `module` to layers_, and hooks on every Sequential among them that map
@@ -27,7 +41,8 @@ void Monitor::watch(Module<float>& module, const std::string& path) {
   if (sequential == nullptr) {
     const auto children = module.children();
     if (children.empty()) {
-      layers_.push_back({path.empty() ? "0" : path, module.type(), module.spec(), !module.parameters().empty(), false});
+      layers_.push_back({path.empty() ? "0" : path, module.type(), module.spec(), layer_sizes(module),
+                         !module.parameters().empty(), false});
     }
     for (const auto& [name, child] : children) watch(*child, child_path(path, name));
     return;
@@ -39,7 +54,7 @@ void Monitor::watch(Module<float>& module, const std::string& path) {
     const std::string name = child_path(path, std::to_string(i));
     if (child.children().empty()) {
       layer_of.push_back(static_cast<int64_t>(layers_.size()));
-      layers_.push_back({name, child.type(), child.spec(), !child.parameters().empty(), true});
+      layers_.push_back({name, child.type(), child.spec(), layer_sizes(child), !child.parameters().empty(), true});
     } else {
       layer_of.push_back(-1);
       watch(child, name);

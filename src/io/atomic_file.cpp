@@ -13,6 +13,8 @@
 #include <filesystem>
 #include <stdexcept>
 
+#include "nnlab/io/input_file.h"
+
 namespace nnlab {
 
 // How a write survives a kill (SIGKILL, a crash, a power cut) part-way:
@@ -33,10 +35,6 @@ namespace nnlab {
 // process id: they are removed once untouched for an hour.
 
 namespace {
-
-std::runtime_error io_error(const std::string& what, const std::string& path) {
-  return std::runtime_error("cannot " + what + " " + path + ": " + std::strerror(errno));
-}
 
 // The prefix of this target's temporary names: ".NAME.tmp.".
 std::string temp_prefix(const std::filesystem::path& target) { return "." + target.filename().string() + ".tmp."; }

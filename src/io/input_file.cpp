@@ -10,11 +10,9 @@
 
 namespace nnlab {
 
-namespace {
 std::runtime_error io_error(const std::string& what, const std::string& path) {
   return std::runtime_error("cannot " + what + " " + path + ": " + std::strerror(errno));
 }
-}  // namespace
 
 InputFile::InputFile(const std::string& path) : path_(path) {
   // O_NONBLOCK: opening a FIFO would otherwise wait for a writer before fstat

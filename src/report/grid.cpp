@@ -46,7 +46,7 @@ std::string Grid::render() const {
 
   Svg svg(width, height);
   if (!title.empty()) {
-    svg.text({width / 2, kPad + 16}, fit_text(title, 16, width - 2 * kPad),
+    svg.text({width / 2, kPad + 16}, fit_text(title, 16 * kBoldWidthScale, width - 2 * kPad),
              TextStyle{.size = 16, .anchor = Anchor::middle, .bold = true, .color = "#111111"});
   }
   if (!legend.empty()) draw_legend_rows(svg, legend, {kPad, title_height, width - 2 * kPad, legend_height}, fonts);

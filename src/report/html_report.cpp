@@ -22,9 +22,10 @@ h1 { margin-bottom: 0.2em; }
 .metric .value { font-size: 1.6em; font-weight: 600; }
 .metric .name { color: #666; font-size: 0.9em; }
 .warning { background: #fff4e0; border-left: 4px solid #e69f00; padding: 0.5em 1em; margin: 0.5em 0; }
-table.settings { border-collapse: collapse; font-size: 0.9em; }
+table.settings { border-collapse: collapse; font-size: 0.9em; table-layout: fixed; width: 100%; }
 table.settings td { border-bottom: 1px solid #eee; padding: 0.2em 1em 0.2em 0; vertical-align: top; }
-table.settings td:first-child { color: #666; }
+table.settings td:first-child { color: #666; width: 11em; }
+table.settings td:last-child { overflow-wrap: anywhere; font-family: monospace; }
 figure { margin: 1em 0; }
 figure svg { max-width: 100%; height: auto; }
 figcaption { color: #666; font-size: 0.9em; }

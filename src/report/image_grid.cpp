@@ -70,8 +70,8 @@ std::string ImageGrid::render() const {
     height += lines * line_height + gap;
   }
   height += kPad - gap;
-  const double width =
-      std::max(left + widest * pitch - gap / 2 + kPad, title.empty() ? 0.0 : text_width(title, kTitleSize) + 2 * kPad);
+  const double width = std::max(left + widest * pitch - gap / 2 + kPad,
+                                title.empty() ? 0.0 : text_width(title, kTitleSize * kBoldWidthScale) + 2 * kPad);
 
   Svg svg(width, height);
   if (!title.empty()) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <utility>
 
 namespace nnlab::report {
 
@@ -82,40 +83,72 @@ int covered_points(const Box& box, const std::vector<std::vector<Point>>& occupi
 
 }  // namespace
 
-void draw_legend(Svg& svg, const std::vector<LegendEntry>& entries, const Box& plot,
-                 const std::vector<std::vector<Point>>& occupied, const Fonts& fonts) {
-  if (entries.empty()) return;
-  double width = 0;
-  for (const auto& entry : entries) width = std::max(width, entry_width(entry, fonts));
-  width += 2 * kPadding;
+namespace {
+
+Box legend_box(const std::vector<LegendEntry>& entries, Point top_left, const Fonts& fonts) {
   const double height = static_cast<double>(entries.size()) * row_height(fonts) + 2 * kPadding - fonts.legend * 0.3;
+  return {top_left.x, top_left.y, legend_width(entries, fonts), height};
+}
+
+// The place inside `plot` that hides the fewest points of `occupied`, and how many it hides.
+std::pair<Box, int> best_place(const std::vector<LegendEntry>& entries, const Box& plot,
+                               const std::vector<std::vector<Point>>& occupied, const Fonts& fonts) {
+  const Box size = legend_box(entries, {0, 0}, fonts);
   const double margin = 6;
   const double left = plot.x + margin;
-  const double right = plot.right() - margin - width;
-  const double centre = plot.x + (plot.width - width) / 2;
+  const double right = plot.right() - margin - size.width;
+  const double centre = plot.x + (plot.width - size.width) / 2;
   const double top = plot.y + margin;
-  const double bottom = plot.bottom() - margin - height;
+  const double bottom = plot.bottom() - margin - size.height;
   // In order of preference when they hide equally little.
   const Point candidates[] = {{right, top},   {left, top},   {right, bottom},
                               {left, bottom}, {centre, top}, {centre, bottom}};
-  Box best{right, top, width, height};
+  Box best{right, top, size.width, size.height};
   int best_count = std::numeric_limits<int>::max();
   for (const Point corner : candidates) {
-    const Box box{corner.x, corner.y, width, height};
+    const Box box{corner.x, corner.y, size.width, size.height};
     const int count = covered_points(box, occupied);
     if (count < best_count) {
       best_count = count;
       best = box;
     }
   }
+  return {best, best_count};
+}
+
+void draw_boxed(Svg& svg, const std::vector<LegendEntry>& entries, const Box& box, const Fonts& fonts) {
   const StrokeStyle border{.color = "#cccccc", .width = 1};
-  svg.rect(best, "#ffffff", &border, 0.88);
+  svg.rect(box, "#ffffff", &border, 0.88);
   const TextStyle text{.size = fonts.legend, .middle = true, .color = "#222222"};
   for (size_t i = 0; i < entries.size(); ++i) {
-    const double y = best.y + kPadding + fonts.legend * 0.55 + static_cast<double>(i) * row_height(fonts);
-    draw_sample(svg, entries[i], {best.x + kPadding, y}, fonts);
-    svg.text({best.x + kPadding + kSampleWidth + kSampleGap, y}, entries[i].name, text);
+    const double y = box.y + kPadding + fonts.legend * 0.55 + static_cast<double>(i) * row_height(fonts);
+    draw_sample(svg, entries[i], {box.x + kPadding, y}, fonts);
+    svg.text({box.x + kPadding + kSampleWidth + kSampleGap, y}, entries[i].name, text);
   }
+}
+
+}  // namespace
+
+double legend_width(const std::vector<LegendEntry>& entries, const Fonts& fonts) {
+  double width = 0;
+  for (const auto& entry : entries) width = std::max(width, entry_width(entry, fonts));
+  return width + 2 * kPadding;
+}
+
+bool legend_fits_inside(const std::vector<LegendEntry>& entries, const Box& plot,
+                        const std::vector<std::vector<Point>>& occupied, const Fonts& fonts) {
+  return entries.empty() || best_place(entries, plot, occupied, fonts).second == 0;
+}
+
+void draw_legend(Svg& svg, const std::vector<LegendEntry>& entries, const Box& plot,
+                 const std::vector<std::vector<Point>>& occupied, const Fonts& fonts) {
+  if (entries.empty()) return;
+  draw_boxed(svg, entries, best_place(entries, plot, occupied, fonts).first, fonts);
+}
+
+void draw_legend_at(Svg& svg, const std::vector<LegendEntry>& entries, Point top_left, const Fonts& fonts) {
+  if (entries.empty()) return;
+  draw_boxed(svg, entries, legend_box(entries, top_left, fonts), fonts);
 }
 
 namespace {

@@ -134,37 +134,71 @@ void LineChart::draw(Svg& svg, const Box& box, const PanelOptions& options) cons
     return std::all_of(s.xs.begin(), s.xs.end(), [](double x) { return !std::isfinite(x) || x == std::round(x); });
   });
   spec.y_data = y_extent();
-  const Frame frame = layout_frame(box, spec, options);
+  Frame frame = layout_frame(box, spec, options);
+  // Each series' points in pixels; the lines and dots drawn of them are what a legend must not hide.
+  const auto project = [&](const Frame& f) {
+    std::vector<std::vector<Point>> points(series.size());
+    for (size_t index = 0; index < series.size(); ++index) {
+      const Series& s = series[index];
+      check_lengths(s);
+      points[index].resize(s.xs.size());
+      for (size_t i = 0; i < s.xs.size(); ++i) points[index][i] = f.map(s.xs[i], s.ys[i]);
+    }
+    return points;
+  };
+  const auto isolated = [](const std::vector<Point>& points, size_t i) {
+    // A point with no drawable neighbour would vanish from a line: it is shown as a dot.
+    auto gap = [&](size_t j) { return !std::isfinite(points[j].x) || !std::isfinite(points[j].y); };
+    return (i == 0 || gap(i - 1)) && (i + 1 == points.size() || gap(i + 1));
+  };
+  const auto drawn = [&](const Frame& f, const std::vector<std::vector<Point>>& points) {
+    std::vector<std::vector<Point>> occupied;
+    for (size_t index = 0; index < series.size(); ++index) {
+      const Series& s = series[index];
+      if (!s.markers_only) {
+        const auto pieces = clip_polyline(points[index], f.plot);
+        occupied.insert(occupied.end(), pieces.begin(), pieces.end());
+      }
+      for (size_t i = 0; i < points[index].size(); ++i) {
+        const Point p = points[index][i];
+        if (!std::isfinite(p.x) || !std::isfinite(p.y) || !f.plot.contains(p)) continue;
+        if (s.markers || s.markers_only || isolated(points[index], i)) occupied.push_back({p});
+      }
+    }
+    return occupied;
+  };
+  std::vector<std::vector<Point>> points = project(frame);
+  const std::vector<LegendEntry> entries = options.show_legend ? legend() : std::vector<LegendEntry>{};
+  constexpr double kLegendGap = 12;
+  const bool legend_outside = !legend_fits_inside(entries, frame.plot, drawn(frame, points), options.fonts);
+  if (legend_outside) {
+    spec.right_reserve += legend_width(entries, options.fonts) + kLegendGap + 8;
+    frame = layout_frame(box, spec, options);
+    points = project(frame);
+  }
   draw_grid_lines(svg, frame);
   draw_horizontal_markers(svg, frame, horizontal_markers, options.fonts);
   draw_vertical_markers(svg, frame, vertical_markers, options.fonts);
 
-  std::vector<std::vector<Point>> occupied;
   for (size_t index = 0; index < series.size(); ++index) {
     const Series& s = series[index];
-    check_lengths(s);
-    std::vector<Point> points(s.xs.size());
-    for (size_t i = 0; i < points.size(); ++i) points[i] = frame.map(s.xs[i], s.ys[i]);
     const std::string color = color_of(s, index);
     if (!s.markers_only) {
-      const auto pieces = clip_polyline(points, frame.plot);
-      svg.polylines(pieces, StrokeStyle{.color = color, .width = s.line_width, .dash = dash_of(s, index)});
-      occupied.insert(occupied.end(), pieces.begin(), pieces.end());
+      svg.polylines(clip_polyline(points[index], frame.plot),
+                    StrokeStyle{.color = color, .width = s.line_width, .dash = dash_of(s, index)});
     }
-    for (size_t i = 0; i < points.size(); ++i) {
-      const Point p = points[i];
+    for (size_t i = 0; i < points[index].size(); ++i) {
+      const Point p = points[index][i];
       if (!std::isfinite(p.x) || !std::isfinite(p.y) || !frame.plot.contains(p)) continue;
-      // A point with no drawable neighbour would vanish from a line: show it as a dot.
-      auto gap = [&](size_t j) { return !std::isfinite(points[j].x) || !std::isfinite(points[j].y); };
-      const bool isolated = (i == 0 || gap(i - 1)) && (i + 1 == points.size() || gap(i + 1));
-      if (s.markers || s.markers_only || isolated) {
-        svg.circle(p, s.markers_only ? 3 : 2.5, color);
-        occupied.push_back({p});
-      }
+      if (s.markers || s.markers_only || isolated(points[index], i)) svg.circle(p, s.markers_only ? 3 : 2.5, color);
     }
   }
   draw_axes(svg, frame, spec, options);
-  if (options.show_legend) draw_legend(svg, legend(), frame.plot, occupied, options.fonts);
+  if (legend_outside) {
+    draw_legend_at(svg, entries, {frame.plot.right() + kLegendGap, frame.plot.y}, options.fonts);
+  } else {
+    draw_legend(svg, entries, frame.plot, drawn(frame, points), options.fonts);
+  }
 }
 
 std::string LineChart::render() const {

@@ -1,5 +1,6 @@
 #include "nnlab/report/run_report.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <map>
@@ -17,8 +18,11 @@ std::string format(double value, const char* pattern = "%.4f") {
   return buffer;
 }
 
+// "0 Linear 784→100", "3 ReLU": the layer's place in the model (as in the model file and in
+// PyTorch's state dict), its type and, where it has weights, what it maps.
 std::string layer_name(const diagnostics::Monitor& monitor, size_t layer) {
-  return "layer " + monitor.layers()[layer].name + " (" + monitor.layers()[layer].type + ")";
+  const diagnostics::LayerInfo& info = monitor.layers()[layer];
+  return info.name + " " + info.type + (info.sizes.empty() ? "" : " " + info.sizes);
 }
 
 // Series beyond the palette's eight colours are told apart by their dash.
@@ -142,6 +146,47 @@ LineChart gradient_norm_chart(const diagnostics::Monitor& monitor) {
   return weight_chart(monitor, "Weight-gradient norm per layer", "‖dL/dW‖", &diagnostics::ParameterSample::grad_norm);
 }
 
+LineChart gradient_norm_by_layer_chart(const diagnostics::Monitor& monitor) {
+  // The weight parameters in layer order (input first) and their samples by step.
+  std::vector<size_t> weights;
+  std::map<int64_t, std::map<size_t, double>> by_step;
+  for (const auto& s : monitor.parameter_samples()) {
+    const std::string& name = monitor.parameters()[s.parameter].name;
+    if (name.size() < 7 || name.compare(name.size() - 7, 7, ".weight") != 0) continue;
+    if (std::find(weights.begin(), weights.end(), s.parameter) == weights.end()) weights.push_back(s.parameter);
+    by_step[s.step][s.parameter] = s.grad_norm;
+  }
+  std::sort(weights.begin(), weights.end());
+  LineChart chart{
+      .title = "Weight-gradient norm by layer, from the input to the output",
+      .x_label = "layer with weights (1: next to the input, " + std::to_string(weights.size()) + ": the output)",
+      .y_label = "‖dL/dW‖",
+      .log_y = true};
+  if (by_step.empty()) return chart;
+  // Four moments: the first sampled step, a third and two thirds of the way, and the last.
+  std::vector<int64_t> steps;
+  for (const auto& [step, norms] : by_step) steps.push_back(step);
+  std::vector<int64_t> shown;
+  for (const double at : {0.0, 1.0 / 3, 2.0 / 3, 1.0}) {
+    const int64_t step = steps[static_cast<size_t>(std::lround(at * static_cast<double>(steps.size() - 1)))];
+    if (std::find(shown.begin(), shown.end(), step) == shown.end()) shown.push_back(step);
+  }
+  size_t index = 0;
+  for (const int64_t step : shown) {
+    std::vector<double> xs, ys;
+    for (size_t w = 0; w < weights.size(); ++w) {
+      const auto it = by_step[step].find(weights[w]);
+      if (it == by_step[step].end()) continue;
+      xs.push_back(static_cast<double>(w + 1));
+      ys.push_back(it->second);
+    }
+    Series& series = chart.add("step " + std::to_string(step), std::move(xs), std::move(ys));
+    style_series(series, index++);
+    series.markers = true;
+  }
+  return chart;
+}
+
 LineChart update_ratio_chart(const diagnostics::Monitor& monitor) {
   LineChart chart =
       weight_chart(monitor, "Update ratio per layer", "‖Δw‖ / ‖w‖", &diagnostics::ParameterSample::update_ratio);
@@ -173,6 +218,7 @@ void write_monitor_charts(const diagnostics::Monitor& monitor, const std::string
   write_svg(folder + "/monitor_activation_mean.svg", activation_mean_chart(monitor).render());
   write_svg(folder + "/monitor_activation_std.svg", activation_std_chart(monitor).render());
   write_svg(folder + "/monitor_gradient_norm.svg", gradient_norm_chart(monitor).render());
+  write_svg(folder + "/monitor_gradient_norm_by_layer.svg", gradient_norm_by_layer_chart(monitor).render());
   write_svg(folder + "/monitor_update_ratio.svg", update_ratio_chart(monitor).render());
   const Grid grid = activation_histogram_grid(monitor);
   if (!grid.panels.empty()) write_svg(folder + "/monitor_histograms.svg", grid.render());
@@ -208,8 +254,9 @@ HtmlReport run_report(const RunReportInput& input) {
     inside.figures.push_back({activation_mean_chart(monitor).render(), ""});
     inside.figures.push_back({activation_std_chart(monitor).render(), ""});
     inside.figures.push_back(
-        {gradient_norm_chart(monitor).render(),
+        {gradient_norm_by_layer_chart(monitor).render(),
          "Gradients that shrink layer by layer toward the input are vanishing: the first layers hardly learn."});
+    inside.figures.push_back({gradient_norm_chart(monitor).render(), ""});
     inside.figures.push_back({update_ratio_chart(monitor).render(), "Around 1e-3 is the rule of thumb."});
     const Grid grid = activation_histogram_grid(monitor);
     if (!grid.panels.empty()) inside.figures.push_back({grid.render(), ""});

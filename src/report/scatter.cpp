@@ -50,10 +50,12 @@ void draw_color_bar(Svg& svg, const Frame& frame, const Range& range, const std:
     svg.line({bar.right(), y}, {bar.right() + 3, y}, edge);
     svg.text({bar.right() + 5, y}, format_tick(t, step), TextStyle{.size = fonts.tick, .middle = true});
   }
+  // The label above the bar, level, ending at its tick labels: written sideways beside the bar
+  // it read as the y label of the panel to its right.
   if (!label.empty()) {
-    svg.text({frame.box.right() - 8 - fonts.label * 0.3, bar.y + bar.height / 2},
-             fit_text(label, fonts.label, bar.height),
-             TextStyle{.size = fonts.label, .anchor = Anchor::middle, .rotate = -90});
+    const double right = frame.box.right() - 4;
+    svg.text({right, bar.y - 8}, fit_text(label, fonts.tick, right - frame.plot.x - frame.plot.width / 2),
+             TextStyle{.size = fonts.tick, .anchor = Anchor::end});
   }
 }
 

@@ -23,15 +23,16 @@ TEST_F(CliMonitor, WritesStatisticsChartsAndReport) {
   EXPECT_NE(slurp(out / "monitor_parameters.csv").find("0.weight"), std::string::npos);
   EXPECT_GT(count(slurp(out / "monitor_histograms.csv"), "\n"), 40);
   EXPECT_TRUE(std::filesystem::exists(out / "monitor_warnings.csv"));
-  for (const char* chart : {"monitor_activation_mean.svg", "monitor_activation_std.svg", "monitor_gradient_norm.svg",
-                            "monitor_update_ratio.svg", "monitor_histograms.svg"}) {
+  for (const char* chart :
+       {"monitor_activation_mean.svg", "monitor_activation_std.svg", "monitor_gradient_norm.svg",
+        "monitor_gradient_norm_by_layer.svg", "monitor_update_ratio.svg", "monitor_histograms.svg"}) {
     const std::string svg = slurp(out / chart);
     EXPECT_EQ(svg.rfind("<svg", 0), 0u) << chart;
     EXPECT_NE(svg.find("<path"), std::string::npos) << chart;
   }
   const std::string html = slurp(out / "report.html");
-  // Learning curves (3) and the monitor's charts (5), all inline; nothing fetched from elsewhere.
-  EXPECT_EQ(count(html, "<svg"), 8);
+  // Learning curves (3) and the monitor's charts (6), all inline; nothing fetched from elsewhere.
+  EXPECT_EQ(count(html, "<svg"), 9);
   EXPECT_EQ(count(html, "<script"), 0);
   EXPECT_EQ(count(html, "http://"), count(html, "http://www.w3.org/"));
   EXPECT_EQ(count(html, "https://"), 0);

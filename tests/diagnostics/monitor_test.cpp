@@ -18,6 +18,7 @@
 #include "nnlab/model/model_spec.h"
 #include "nnlab/model/residual.h"
 #include "nnlab/optim/sgd.h"
+#include "nnlab/report/run_report.h"
 #include "nnlab/train/trainer.h"
 
 namespace nnlab::diagnostics {
@@ -175,6 +176,7 @@ TEST(Monitor, WatchesAModuleThatIsNotASequential) {
 struct DeepRun {
   std::vector<HealthWarning> warnings;
   std::vector<ParameterSample> first_step;
+  std::shared_ptr<Monitor> monitor;
 };
 
 DeepRun deep_run(const std::string& activation, const Initializer& init) {
@@ -189,7 +191,7 @@ DeepRun deep_run(const std::string& activation, const Initializer& init) {
   auto monitor = std::make_shared<Monitor>(MonitorOptions{.every = 5, .warnings_to = nullptr});
   trainer.add_callback(monitor);
   trainer.fit(data.train, nullptr, {.iterations = 40, .batch_size = 64}, rng);
-  DeepRun run{monitor->warnings(), {}};
+  DeepRun run{monitor->warnings(), {}, monitor};
   for (const auto& s : monitor->parameter_samples()) {
     if (s.step == 1 && monitor->parameters()[s.parameter].name.ends_with("weight")) run.first_step.push_back(s);
   }
@@ -204,6 +206,30 @@ TEST(TrainingHealth, VanishingGradientsInDeepSigmoidWithStdOne) {
   // The gradient shrinks toward the input: the first weights get less than the last.
   ASSERT_EQ(run.first_step.size(), 10u);
   EXPECT_LT(run.first_step.front().grad_norm, 0.5 * run.first_step.back().grad_norm);
+}
+
+// The charts of that run name the layers as the model file does, with what they map, and the
+// by-layer chart shows the shrinking toward the input that the warning states.
+TEST(TrainingHealth, TheGradientChartsShowTheShrinkTowardTheInput) {
+  const DeepRun run = deep_run("sigmoid", Initializer::normal(1.0));
+  const report::LineChart over_time = report::gradient_norm_chart(*run.monitor);
+  ASSERT_EQ(over_time.series.size(), 10u);
+  EXPECT_EQ(over_time.series.front().name, "0 Linear 784→100");
+  EXPECT_EQ(over_time.series.back().name, "18 Linear 100→10");
+  const report::LineChart by_layer = report::gradient_norm_by_layer_chart(*run.monitor);
+  // Sampled at steps 1, 6, …, 36: the first, a third, two thirds and the last.
+  ASSERT_EQ(by_layer.series.size(), 4u);
+  EXPECT_EQ(by_layer.series.front().name, "step 1");
+  EXPECT_EQ(by_layer.series.back().name, "step 36");
+  for (const report::Series& series : by_layer.series) {
+    ASSERT_EQ(series.xs.size(), 10u) << series.name;
+    EXPECT_EQ(series.xs.front(), 1.0);
+    EXPECT_EQ(series.xs.back(), 10.0);
+  }
+  const report::Series& first = by_layer.series.front();
+  EXPECT_DOUBLE_EQ(first.ys.front(), run.first_step.front().grad_norm);
+  EXPECT_LT(first.ys.front(), 0.5 * first.ys.back());
+  EXPECT_TRUE(by_layer.log_y);
 }
 
 TEST(TrainingHealth, NoWarningForReluWithHeInitialisation) {

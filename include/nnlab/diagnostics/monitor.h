@@ -69,6 +69,7 @@ struct LayerInfo {
   std::string name;  // the dotted path in the model: "0", "3.body.1"
   std::string type;  // "Linear", "ReLU", ...
   std::string spec;
+  std::string sizes;  // from its weight: "784→100" (Linear), "1→30, 5×5" (Conv2d); "" without one
   bool has_parameters = false;
   bool observed = true;  // run by a Sequential, whose hooks record its activations
 };

@@ -9,9 +9,14 @@
 //   std::string head = file.read(0, 8);
 
 #include <cstdint>
+#include <stdexcept>
 #include <string>
 
 namespace nnlab {
+
+// "cannot WHAT PATH: REASON", the reason being errno's: what a failed system call on a file
+// reports (the readers here and the atomic writer, io/atomic_file.h).
+std::runtime_error io_error(const std::string& what, const std::string& path);
 
 class InputFile {
  public:

@@ -31,6 +31,9 @@ LineChart activation_mean_chart(const diagnostics::Monitor& monitor);
 LineChart activation_std_chart(const diagnostics::Monitor& monitor);
 // ‖dL/dW‖ of each layer's weights over training (log y).
 LineChart gradient_norm_chart(const diagnostics::Monitor& monitor);
+// ‖dL/dW‖ against the layer, input to output, at four moments of training (log y): the
+// vanishing-gradient picture, a slope down toward the input.
+LineChart gradient_norm_by_layer_chart(const diagnostics::Monitor& monitor);
 // ‖Δw‖/‖w‖ of each layer's weights over training (log y).
 LineChart update_ratio_chart(const diagnostics::Monitor& monitor);
 // One panel per activation layer: its histogram at the first and the last sampled step.
@@ -47,7 +50,7 @@ struct RunReportInput {
 HtmlReport run_report(const RunReportInput& input);
 
 // Writes monitor_activation_mean.svg, monitor_activation_std.svg, monitor_gradient_norm.svg,
-// monitor_update_ratio.svg and monitor_histograms.svg into `folder`.
+// monitor_gradient_norm_by_layer.svg, monitor_update_ratio.svg and monitor_histograms.svg into `folder`.
 void write_monitor_charts(const diagnostics::Monitor& monitor, const std::string& folder);
 
 }  // namespace nnlab::report

@@ -90,6 +90,8 @@ class Svg {
 // A rough width of a line of text in the charts' sans-serif font, used for
 // layout (margins, legends, overlap checks) since SVG cannot measure text.
 double text_width(std::string_view text, double font_size);
+// Bold glyphs (titles) are about this much wider than text_width's regular ones.
+inline constexpr double kBoldWidthScale = 1.12;
 
 // `text`, shortened with an ellipsis if it is wider than max_width.
 std::string fit_text(const std::string& text, double font_size, double max_width);
