@@ -342,7 +342,7 @@ Run add_train(CLI::App& app) {
   app.add_option("--checkpoint-every", s->checkpoint_every,
                  "Write OUT/checkpoint.safetensors (the whole state of the run) every N epochs (0: only when "
                  "interrupted); Ctrl-C or SIGTERM stops after the current step and writes one")
-      ->check(CLI::NonNegativeNumber)
+      ->check(non_negative_integer())
       ->capture_default_str();
   app.add_flag("--overwrite", s->overwrite, "Replace the run in --out (without it, a folder holding a run is refused)");
   app.add_flag("--dry-run", s->dry_run, "Check the settings and print them as JSON without training");

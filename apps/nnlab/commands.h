@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <functional>
 #include <string>
@@ -41,6 +42,37 @@ inline CLI::Validator positive_integer() {
         return "must be a positive integer, got '" + text + "'";
       },
       "POSITIVE");
+}
+
+// A validator for rates and the like: "must be a number above 0, got 'abc'". (CLI11's own
+// PositiveNumber answers a word with "Value abc not in range 0.000000 to 1797…" and 300 digits.)
+inline CLI::Validator positive_number() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        try {
+          size_t used = 0;
+          const double value = std::stod(text, &used);
+          if (used == text.size() && value > 0 && std::isfinite(value)) return "";
+        } catch (const std::exception&) {
+        }
+        return "must be a number above 0, got '" + text + "'";
+      },
+      "POSITIVE");
+}
+
+// A validator for counts where 0 means "none" or "all": "must be 0 or a positive integer, got 'x'".
+inline CLI::Validator non_negative_integer() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        try {
+          size_t used = 0;
+          const long long value = std::stoll(text, &used);
+          if (used == text.size() && value >= 0) return "";
+        } catch (const std::exception&) {
+        }
+        return "must be 0 or a positive integer, got '" + text + "'";
+      },
+      "NONNEGATIVE");
 }
 
 // The thread count a command runs on: `requested` (0: every core), at most the cores, with a

@@ -42,7 +42,7 @@ void add_train_config_flags(CLI::App& app, TrainConfig& c) {
   app.add_option("--lr", c.optimizer.lr,
                  "Learning rate (the base rate of the --schedule); default by optimizer: sgd 0.1, momentum and "
                  "nesterov 0.05, adagrad 0.01, rmsprop, adam and adamw 0.001")
-      ->check(CLI::PositiveNumber);
+      ->check(positive_number());
   app.add_option("--momentum", c.optimizer.momentum, "Momentum μ for momentum and nesterov")->capture_default_str();
   app.add_option("--beta1", c.optimizer.beta1, "Adam's β1 (adam, adamw)")->capture_default_str();
   app.add_option("--beta2", c.optimizer.beta2, "Adam's β2 (adam, adamw)")->capture_default_str();
@@ -50,7 +50,7 @@ void add_train_config_flags(CLI::App& app, TrainConfig& c) {
   app.add_option("--eps", c.optimizer.eps,
                  "ε of adagrad, rmsprop, adam, adamw (default: the optimizer's own, 1e-10 for adagrad, 1e-8 for the "
                  "others, as in PyTorch)")
-      ->check(CLI::PositiveNumber);
+      ->check(positive_number());
   app.add_option("--weight-decay", c.weight_decay,
                  "L2 weight decay λ: penalty ½λΣw² on weights, not biases (decoupled for adamw)")
       ->capture_default_str();
@@ -81,7 +81,7 @@ void add_train_config_flags(CLI::App& app, TrainConfig& c) {
       ->check(positive_integer())
       ->excludes(epochs);
   app.add_option("--train-size", c.train_size, "Train on the first N training samples only (0: all)")
-      ->check(CLI::NonNegativeNumber)
+      ->check(non_negative_integer())
       ->capture_default_str();
   app.add_option("--val-split", c.val_split, "Share of the training data held out for validation (never test data)")
       ->capture_default_str();
