@@ -1,0 +1,89 @@
+#!/usr/bin/env python3
+"""Writes the nnlab columns of docs/experiments.md's optimizers-mnist and init-mnist tables from
+fresh runs, so that the numbers the docs give are the ones the command prints on this machine.
+
+    python3 scripts/make_doc_tables.py [BUILD/nnlab] [--check]
+
+Runs `nnlab experiment optimizers-mnist` and `init-mnist` with --threads 1 (a run is the same to
+the bit every time with the same thread count; other CPUs round some sums differently, and the
+chaotic RMSProp run shows it most), reads their *_summary.csv and rewrites the table rows in
+place; the textbook's columns stay. With --check it changes nothing and exits 1 when a number in
+the docs differs from the run's.
+"""
+
+import csv
+import os
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+DOC = os.path.join(ROOT, "docs", "experiments.md")
+
+
+def loss_text(value):
+    """0.170, 0.066, 0.0024, 0.00024: three decimals, or two significant digits below 0.1."""
+    return f"{value:.3f}" if value >= 0.1 else f"{value:.2g}"
+
+
+def summary(nnlab, experiment, folder):
+    out = os.path.join(folder, experiment)
+    subprocess.run([nnlab, "experiment", experiment, "--threads", "1", "--out", out], check=True,
+                   stdout=subprocess.DEVNULL)
+    name = experiment.replace("-", "_")
+    with open(os.path.join(out, f"{name}_summary.csv")) as f:
+        return {row["run"]: row for row in csv.DictReader(f)}
+
+
+def rewrite(lines, heading, runs, label_to_run, cells):
+    """Rows of the first table under `heading`: columns 1 and 2 from the run the label names."""
+    start = lines.index(heading)
+    changed = []
+    for i in range(start + 1, len(lines)):
+        line = lines[i]
+        if line.startswith("## "):
+            break
+        if not line.startswith("| ") or line.startswith("|---"):
+            continue
+        columns = [c.strip() for c in line.strip().strip("|").split("|")]
+        run = label_to_run(columns[0])
+        if run not in runs:
+            continue
+        new = cells(runs[run])
+        if columns[1:3] != new:
+            changed.append(f"{heading[3:]} {columns[0]}: {' / '.join(columns[1:3])} -> {' / '.join(new)}")
+            columns[1:3] = new
+            lines[i] = "| " + " | ".join(columns) + " |"
+    return changed
+
+
+def main():
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    nnlab = os.path.realpath(args[0] if args else os.path.join(ROOT, "build", "nnlab"))
+    check = "--check" in sys.argv
+    lines = open(DOC, encoding="utf-8").read().split("\n")
+    with tempfile.TemporaryDirectory() as folder:
+        optimizers = summary(nnlab, "optimizers-mnist", folder)
+        inits = summary(nnlab, "init-mnist", folder)
+    changed = rewrite(lines, "## optimizers-mnist", optimizers, lambda label: label.split()[0],
+                      lambda r: [loss_text(float(r["final_loss"])), f"{float(r['test_accuracy']):.4f}"])
+
+    def init_cells(r):
+        loss = f"{float(r['final_loss']):.3f}"
+        if float(r["test_accuracy"]) < 0.2:
+            loss += " (does not learn)"
+        return [loss, f"{float(r['test_accuracy']):.4f}"]
+
+    changed += rewrite(lines, "## init-mnist", inits, lambda label: label, init_cells)
+    for c in changed:
+        print(c)
+    if check:
+        return 1 if changed else 0
+    with open(DOC, "w", encoding="utf-8") as f:
+        f.write("\n".join(lines))
+    print(f"docs/experiments.md: {len(changed)} rows rewritten")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
