@@ -1,24 +1,29 @@
 #!/usr/bin/env python3
-"""Writes the nnlab columns of docs/experiments.md's optimizers-mnist and init-mnist tables from
-fresh runs, so that the numbers the docs give are the ones the command prints on this machine.
+"""Writes the nnlab columns of docs/experiments.md's optimizers-mnist and init-mnist tables, and
+README.md's table of the bundled tables' test results, from fresh runs, so that the numbers the
+docs give are the ones the commands print on this machine.
 
     python3 scripts/make_doc_tables.py [BUILD/nnlab] [--check]
 
 Runs `nnlab experiment optimizers-mnist` and `init-mnist` with --threads 1 (a run is the same to
 the bit every time with the same thread count; other CPUs round some sums differently, and the
 chaotic RMSProp run shows it most), reads their *_summary.csv and rewrites the table rows in
-place; the textbook's columns stay. With --check it changes nothing and exits 1 when a number in
+place; the textbook's columns stay. README's table: `nnlab train --data NAME --threads 1 --seed S`
+for seeds 0, 1 and 2, the test accuracy (R² for a regression). With --check it changes nothing and exits 1 when a number in
 the docs differs from the run's.
 """
 
 import csv
+import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DOC = os.path.join(ROOT, "docs", "experiments.md")
+README = os.path.join(ROOT, "README.md")
 
 
 def loss_text(value):
@@ -57,6 +62,42 @@ def rewrite(lines, heading, runs, label_to_run, cells):
     return changed
 
 
+def table_results(nnlab, name, folder):
+    """The test results of `nnlab train --data NAME` for seeds 0, 1, 2: ("accuracy" or "R²", values)."""
+    values, metric = [], "accuracy"
+    for seed in (0, 1, 2):
+        out = os.path.join(folder, f"{name}-{seed}")
+        subprocess.run([nnlab, "train", "--data", name, "--threads", "1", "--seed", str(seed), "--out", out,
+                        "--progress", "quiet"], check=True, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)
+        with open(os.path.join(out, "history.json")) as f:
+            test = json.load(f)["test"]
+        metric = "R²" if "r2" in test else "accuracy"
+        values.append(test["r2"] if "r2" in test else test["accuracy"])
+    return metric, values
+
+
+def rewrite_readme_tables(nnlab, folder):
+    """README's rows `| `iris` | ... | accuracy a / b / c |` (a parenthesised note after them stays)."""
+    lines = open(README, encoding="utf-8").read().split("\n")
+    changed = []
+    for i, line in enumerate(lines):
+        m = re.match(r"^\| `([a-z-]+)`( \(8×8\))? \|", line)
+        if not m or "seeds 0 / 1 / 2" in line:
+            continue
+        columns = [c.strip() for c in line.strip().strip("|").split("|")]
+        if not re.match(r"^(accuracy|R²) ", columns[-1]):
+            continue
+        metric, values = table_results(nnlab, m.group(1), folder)
+        note = columns[-1][columns[-1].index(" (") :] if " (" in columns[-1] else ""
+        new = f"{metric} " + " / ".join(f"{v:.4f}" for v in values) + note
+        if new != columns[-1]:
+            changed.append(f"README {m.group(1)}: {columns[-1]} -> {new}")
+            columns[-1] = new
+            lines[i] = "| " + " | ".join(columns) + " |"
+    return lines, changed
+
+
 def main():
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     nnlab = os.path.realpath(args[0] if args else os.path.join(ROOT, "build", "nnlab"))
@@ -75,13 +116,17 @@ def main():
         return [loss, f"{float(r['test_accuracy']):.4f}"]
 
     changed += rewrite(lines, "## init-mnist", inits, lambda label: label, init_cells)
-    for c in changed:
+    with tempfile.TemporaryDirectory() as folder:
+        readme, readme_changed = rewrite_readme_tables(nnlab, folder)
+    for c in changed + readme_changed:
         print(c)
     if check:
-        return 1 if changed else 0
+        return 1 if changed or readme_changed else 0
     with open(DOC, "w", encoding="utf-8") as f:
         f.write("\n".join(lines))
-    print(f"docs/experiments.md: {len(changed)} rows rewritten")
+    with open(README, "w", encoding="utf-8") as f:
+        f.write("\n".join(readme))
+    print(f"docs/experiments.md: {len(changed)} rows rewritten; README.md: {len(readme_changed)}")
     return 0
 
 
