@@ -9,6 +9,8 @@
 #include <functional>
 #include <string>
 #include <thread>
+#include <type_traits>
+#include <utility>
 
 namespace nnlab::cli {
 
@@ -29,50 +31,42 @@ inline std::string number(double value) {
   return buffer;
 }
 
-// A validator for counts: "must be a positive integer, got 0".
+// A validator that parses the whole text as a Number (std::stoll for integers, std::stod
+// otherwise) and accepts it when `ok` holds: "must be REQUIREMENT, got 'TEXT'" otherwise.
+template <typename Number, typename Accept>
+CLI::Validator number_validator(std::string requirement, std::string name, Accept ok) {
+  return CLI::Validator(
+      [requirement = std::move(requirement), ok](std::string& text) -> std::string {
+        try {
+          size_t used = 0;
+          Number value;
+          if constexpr (std::is_integral_v<Number>) {
+            value = std::stoll(text, &used);
+          } else {
+            value = std::stod(text, &used);
+          }
+          if (used == text.size() && ok(value)) return "";
+        } catch (const std::exception&) {
+        }
+        return "must be " + requirement + ", got '" + text + "'";
+      },
+      std::move(name));
+}
+
+// Counts: "must be a positive integer, got '0'".
 inline CLI::Validator positive_integer() {
-  return CLI::Validator(
-      [](std::string& text) -> std::string {
-        try {
-          size_t used = 0;
-          const long long value = std::stoll(text, &used);
-          if (used == text.size() && value > 0) return "";
-        } catch (const std::exception&) {
-        }
-        return "must be a positive integer, got '" + text + "'";
-      },
-      "POSITIVE");
+  return number_validator<long long>("a positive integer", "POSITIVE", [](long long v) { return v > 0; });
 }
 
-// A validator for rates and the like: "must be a number above 0, got 'abc'". (CLI11's own
-// PositiveNumber answers a word with "Value abc not in range 0.000000 to 1797…" and 300 digits.)
+// Rates and the like: "must be a number above 0, got 'abc'". (CLI11's own PositiveNumber
+// answers a word with "Value abc not in range 0.000000 to 1797…" and 300 digits.)
 inline CLI::Validator positive_number() {
-  return CLI::Validator(
-      [](std::string& text) -> std::string {
-        try {
-          size_t used = 0;
-          const double value = std::stod(text, &used);
-          if (used == text.size() && value > 0 && std::isfinite(value)) return "";
-        } catch (const std::exception&) {
-        }
-        return "must be a number above 0, got '" + text + "'";
-      },
-      "POSITIVE");
+  return number_validator<double>("a number above 0", "POSITIVE", [](double v) { return v > 0 && std::isfinite(v); });
 }
 
-// A validator for counts where 0 means "none" or "all": "must be 0 or a positive integer, got 'x'".
+// Counts where 0 means "none" or "all": "must be 0 or a positive integer, got 'x'".
 inline CLI::Validator non_negative_integer() {
-  return CLI::Validator(
-      [](std::string& text) -> std::string {
-        try {
-          size_t used = 0;
-          const long long value = std::stoll(text, &used);
-          if (used == text.size() && value >= 0) return "";
-        } catch (const std::exception&) {
-        }
-        return "must be 0 or a positive integer, got '" + text + "'";
-      },
-      "NONNEGATIVE");
+  return number_validator<long long>("0 or a positive integer", "NONNEGATIVE", [](long long v) { return v >= 0; });
 }
 
 // The thread count a command runs on: `requested` (0: every core), at most the cores, with a

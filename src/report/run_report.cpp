@@ -25,6 +25,10 @@ std::string layer_name(const diagnostics::Monitor& monitor, size_t layer) {
   return info.name + " " + info.type + (info.sizes.empty() ? "" : " " + info.sizes);
 }
 
+// "0.weight", "3.body.0.weight": the weights (not biases or BatchNorm's scales) that the gradient
+// and update charts follow.
+bool is_weight(const std::string& parameter) { return parameter.ends_with(".weight"); }
+
 // Series beyond the palette's eight colours are told apart by their dash.
 void style_series(Series& series, size_t index) {
   series.color = series_color(index);
@@ -119,7 +123,7 @@ LineChart weight_chart(const diagnostics::Monitor& monitor, std::string title, s
   std::map<size_t, std::pair<std::vector<double>, std::vector<double>>> by_parameter;
   for (const auto& s : monitor.parameter_samples()) {
     const std::string& name = monitor.parameters()[s.parameter].name;
-    if (name.size() < 7 || name.compare(name.size() - 7, 7, ".weight") != 0) continue;
+    if (!is_weight(name)) continue;
     by_parameter[s.parameter].first.push_back(static_cast<double>(s.step));
     by_parameter[s.parameter].second.push_back(s.*field);
   }
@@ -152,7 +156,7 @@ LineChart gradient_norm_by_layer_chart(const diagnostics::Monitor& monitor) {
   std::map<int64_t, std::map<size_t, double>> by_step;
   for (const auto& s : monitor.parameter_samples()) {
     const std::string& name = monitor.parameters()[s.parameter].name;
-    if (name.size() < 7 || name.compare(name.size() - 7, 7, ".weight") != 0) continue;
+    if (!is_weight(name)) continue;
     if (std::find(weights.begin(), weights.end(), s.parameter) == weights.end()) weights.push_back(s.parameter);
     by_step[s.step][s.parameter] = s.grad_norm;
   }
