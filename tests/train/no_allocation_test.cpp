@@ -108,7 +108,9 @@ TEST_P(NoAllocation, TrainingStepsAllocateNothingOnceWarm) {
     if (&spec == &runs.back().first && onednn_available()) {
       // oneDNN's bookkeeping only: 2 epochs × 4 batches × 2 convolutions × forward and backward.
       EXPECT_LE(allocations.load() - before, 2 * 4 * 2 * 2 * 64) << spec;
-      EXPECT_LE(largest.load(), 1024u) << spec;
+      // Small blocks only, never a batch's tensors (megabytes): at most a page. (oneDNN's AVX-512 BF16
+      // kernels, AMD Zen 4, sometimes take a 4096-byte block; its AVX2 ones stayed within 1024.)
+      EXPECT_LE(largest.load(), 4096u) << spec;
     } else {
       EXPECT_EQ(allocations.load() - before, 0) << spec << " under " << optimizer;
     }
