@@ -1,13 +1,13 @@
 // One training step of the 784-100-100-100-100-100-10 ReLU network, batch 128, float:
 // forward, SoftmaxCrossEntropy forward and backward, model backward, SGD step.
-// bench/pytorch_mlp.py times the same step in PyTorch; bench/run.sh puts the two side by side.
+// bench/pytorch_step.py times the same step in PyTorch; bench/run.sh puts the two side by side.
 //
 // Two inputs: "mlp" trains on the first 128 images of the bundled MNIST sample (81% of
 // their pixels are zero, which nnlab's first layer skips: kernels/sparse_input.h);
 // "mlp_random" on uniform random pixels (no zeros: every product is dense).
 //
-// Counters: items_per_second is samples/s; "peak_fraction" is the step's FLOP rate over the
-// machine's SGEMM limit for the thread count (DESIGN.md: about 158 GFLOP/s per core).
+// Counters (train_step.h): items_per_second is samples/s, flops_per_sample the step's FLOPs
+// (the zeros skipped count as done).
 
 #include <vector>
 
@@ -23,18 +23,6 @@ const std::vector<int64_t> kHidden{100, 100, 100, 100, 100};
 // FLOPs of one training step per sample: forward 2·in·out per Linear; backward the same
 // again for dW, and again for dx except in the first layer, whose input gradient nobody uses.
 // Element-wise work (bias, ReLU, softmax, SGD) is left out: it is small next to the products.
-double step_flops_per_sample() {
-  std::vector<int64_t> sizes{kInputs};
-  sizes.insert(sizes.end(), kHidden.begin(), kHidden.end());
-  sizes.push_back(kClasses);
-  double flops = 0;
-  for (size_t l = 0; l + 1 < sizes.size(); ++l) {
-    const double product = 2.0 * static_cast<double>(sizes[l] * sizes[l + 1]);
-    flops += product /*forward*/ + product /*dW*/ + (l == 0 ? 0.0 : product) /*dx*/;
-  }
-  return flops;
-}
-
 enum class Input { kMnist, kRandom };
 
 void mlp_train_step(benchmark::State& state, Input input) {
@@ -48,9 +36,19 @@ void mlp_train_step(benchmark::State& state, Input input) {
     for (float& v : x) v = static_cast<float>(rng.uniform());
     for (float& t : labels) t = static_cast<float>(rng.below(kClasses));
   }
-  nnlab::bench::time_train_steps(state, nnlab::mlp_spec(kHidden, "relu", kClasses), x, labels,
-                                 step_flops_per_sample());
+  nnlab::bench::time_train_steps(state, nnlab::mlp_spec(kHidden, "relu", kClasses), x, labels);
 }
+
+// The same MLP under Adam on a batch of 100 MNIST images (`nnlab train`'s optimizer; the
+// optimizer step's share of the time is a counter).
+void mlp_adam_step(benchmark::State& state) {
+  nnlab::Tensor<float> x(nnlab::Shape{100, kInputs});
+  nnlab::Tensor<float> labels(nnlab::Shape{100});
+  nnlab::bench::fill_with_mnist(x, labels);
+  nnlab::bench::time_train_steps(state, nnlab::mlp_spec(kHidden, "relu", kClasses), x, labels,
+                                 nnlab::bench::Step::kAdam);
+}
+BENCHMARK(mlp_adam_step)->Arg(1)->Arg(2)->UseRealTime()->MinTime(2.0)->Unit(benchmark::kMicrosecond);
 
 BENCHMARK_CAPTURE(mlp_train_step, mnist, Input::kMnist)
     ->Name("mlp_train_step")
@@ -68,4 +66,3 @@ BENCHMARK_CAPTURE(mlp_train_step, random, Input::kRandom)
     ->Unit(benchmark::kMicrosecond);
 
 }  // namespace
-

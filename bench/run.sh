@@ -1,21 +1,22 @@
 #!/usr/bin/env bash
-# Times training steps in nnlab and in PyTorch and prints them side by side.
-# Usage: bench/run.sh BUILD_DIR      (`make bench` runs it; bench/README.md explains the figures)
+# Times training steps, inference and the whole training loop in nnlab and in PyTorch and prints
+# them side by side. Usage: bench/run.sh BUILD_DIR   (`make bench` runs it; bench/README.md explains)
 #
-# Writes BUILD_DIR/bench/nnlab.json (Google Benchmark's JSON) and BUILD_DIR/bench/pytorch.txt.
-# Each network in NETWORKS needs a benchmark named <network>_train_step in nnlab_bench and
-# a PyTorch command (script and arguments, in PYTORCH) printing
-# "network=<network> threads=... samples_per_second=...".
+# Writes BUILD_DIR/bench/nnlab.json (Google Benchmark's JSON) and BUILD_DIR/bench/results.txt (one
+# line per PyTorch run and per whole-loop run: "network=ROW threads=T samples_per_second=X setting=S").
 set -euo pipefail
 
 build=${1:?usage: bench/run.sh BUILD_DIR}
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-NETWORKS=(mlp mlp_random simple_cnn)
-declare -A PYTORCH=(
-  [mlp]="pytorch_mlp.py --data mnist"
-  [mlp_random]="pytorch_mlp.py --data random"
-  [simple_cnn]="pytorch_simple_cnn.py"
+# PyTorch's side of each row of nnlab_bench: script and arguments (bench/pytorch_*.py).
+PYTORCH=(
+  "pytorch_step.py --network mlp" "pytorch_step.py --network mlp_random" "pytorch_step.py --network mlp --adam"
+  "pytorch_step.py --network simple_cnn" "pytorch_step.py --network deep_cnn" "pytorch_step.py --network resnet"
+  "pytorch_infer.py --network mlp --batch 1000 --seconds 1" "pytorch_infer.py --network simple_cnn --batch 1000 --seconds 1"
+  "pytorch_infer.py --network mlp --batch 1 --seconds 1" "pytorch_infer.py --network simple_cnn --batch 1 --seconds 1"
 )
+# The whole-loop rows: network and the training images its epochs take.
+LOOPS=("mlp 8000" "simple_cnn 8000" "deep_cnn 2000" "resnet 2000")
 THREADS=(1 2)
 # Debian's python3-torch lives in the system Python, which may not be the python3 on PATH.
 python=/usr/bin/python3
@@ -36,39 +37,61 @@ if awk -v l="$load" 'BEGIN { exit !(l > 1.0) }'; then
 fi
 echo
 
-echo "== nnlab (Google Benchmark; best of 3 repetitions goes to the table)"
+echo "== nnlab $("$build/nnlab" --version | head -1)"
+"$build/nnlab" --version | tail -n +2
+echo "== nnlab_bench (Google Benchmark; best of 3 repetitions goes to the tables)"
 "$bench_binary" --benchmark_format=console --benchmark_repetitions=3 \
   --benchmark_out="$out/nnlab.json" --benchmark_out_format=json
 echo
 
-torch_results="$out/pytorch.txt"
-: >"$torch_results"
+results="$out/results.txt"
+: >"$results"
+echo "== nnlab train, the whole loop (bench/nnlab_loop.py)"
+for loop in "${LOOPS[@]}"; do
+  read -r network size <<<"$loop"
+  for threads in "${THREADS[@]}"; do
+    line=$("$python" "$here/nnlab_loop.py" "$build/nnlab" --network "$network" --train-size "$size" --threads "$threads")
+    echo "$line setting=nnlab" | tee -a "$results"
+  done
+done
+echo
+
+# PyTorch's settings: its default (its OpenMP threads, OpenBLAS free to start its own), OpenBLAS
+# single-threaded inside PyTorch's threads, and where OpenBLAS runs a generic core on a CPU it does
+# not know (Debian's 0.3.21 on current Xeons: Prescott, SSE3), the CPU's family forced.
+settings=(default OPENBLAS_NUM_THREADS=1)
+core=$("$build/nnlab" --version | sed -n 's/.*OpenBLAS kernels: \([A-Za-z0-9]*\).*/\1/p')
+if [[ $core == Prescott || $core == Core2 || $core == Nehalem || $core == Katmai || $core == generic ]]; then
+  if grep -q avx512f /proc/cpuinfo; then family=SkylakeX; else family=Haswell; fi
+  settings+=("OPENBLAS_CORETYPE=$family")
+  echo "OpenBLAS reports the generic core $core here: PyTorch also runs with OPENBLAS_CORETYPE=$family"
+fi
 if "$python" -c "import torch" 2>/dev/null; then
-  echo "== PyTorch $("$python" -c 'import torch; print(torch.__version__)') (best of 3 runs of 2 s each)"
-  for network in "${NETWORKS[@]}"; do
+  echo "== PyTorch $("$python" -c 'import torch; print(torch.__version__)') (best of 3 runs each; settings: ${settings[*]})"
+  runs=("${PYTORCH[@]}")
+  for loop in "${LOOPS[@]}"; do
+    read -r network size <<<"$loop"
+    runs+=("pytorch_loop.py --network $network --train-size $size")
+  done
+  for run in "${runs[@]}"; do
+    read -r script script_args <<<"$run"
     for threads in "${THREADS[@]}"; do
-      # Default: PyTorch's OpenMP threads, and OpenBLAS free to start its own. Tuned:
-      # OpenBLAS single-threaded, so that only PyTorch's threads run (DESIGN.md).
-      for setting in default OPENBLAS_NUM_THREADS=1; do
-        read -r script script_args <<<"${PYTORCH[$network]}"
+      for setting in "${settings[@]}"; do
+        environment=()
+        [[ $setting == default ]] || environment=("$setting")
         # shellcheck disable=SC2086 # script_args is a list of words
-        if [[ $setting == default ]]; then
-          line=$("$python" "$here/$script" $script_args --threads "$threads")
-        else
-          line=$(env "$setting" "$python" "$here/$script" $script_args --threads "$threads")
-        fi
-        echo "$line setting=$setting" | tee -a "$torch_results"
+        line=$(env "${environment[@]}" "$python" "$here/$script" $script_args --threads "$threads")
+        echo "$line setting=$setting" | tee -a "$results"
       done
     done
   done
 else
   echo "PyTorch is not installed ($python cannot import torch): nnlab's numbers only."
-  torch_results=""
 fi
 echo
 
 if [[ ! -x "$python" ]]; then
-  echo "No $python to print the table: nnlab's figures are above and in $out/nnlab.json."
+  echo "No $python to print the tables: nnlab's figures are above and in $out/nnlab.json."
   exit 0
 fi
-"$python" "$here/table.py" "$out/nnlab.json" $torch_results
+"$python" "$here/table.py" "$out/nnlab.json" "$results"
