@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "checks.h"
+#include "nnlab/kernels/threads.h"
 
 namespace nnlab {
 
@@ -41,14 +42,17 @@ void Adam<T>::update(size_t index, Tensor<T>& value, const Tensor<T>& grad) {
   const T* g = grad.data();
   T* m = first_moment_[index].data();
   T* v = second_moment_[index].data();
-  const int64_t n = value.size();
+  // Element by element, so any split between the threads gives the same values. The lambda
+  // captures by value: with references GCC reloads them after every store (batchnorm.cpp).
+  parallel_for(value.size(), [=](int64_t begin, int64_t end) {
 #pragma omp simd
-  for (int64_t j = 0; j < n; ++j) {
-    m[j] = beta1 * m[j] + one_minus_beta1 * g[j];
-    v[j] = beta2 * v[j] + one_minus_beta2 * g[j] * g[j];
-    const T denom = std::sqrt(v[j]) / bias_correction2_sqrt + eps;
-    w[j] += minus_step_size * m[j] / denom;
-  }
+    for (int64_t j = begin; j < end; ++j) {
+      m[j] = beta1 * m[j] + one_minus_beta1 * g[j];
+      v[j] = beta2 * v[j] + one_minus_beta2 * g[j] * g[j];
+      const T denom = std::sqrt(v[j]) / bias_correction2_sqrt + eps;
+      w[j] += minus_step_size * m[j] / denom;
+    }
+  });
 }
 
 template class Adam<float>;
