@@ -12,11 +12,17 @@
 #include <type_traits>
 #include <utility>
 
+namespace nnlab {
+class Communicator;
+}
+
 namespace nnlab::cli {
 
 using Run = std::function<int()>;
 
-Run add_train(CLI::App& app);
+// `world`: the ranks of the job (mpirun -np N nnlab train: data-parallel training), which
+// must outlive the Run.
+Run add_train(CLI::App& app, Communicator& world);
 Run add_eval(CLI::App& app);
 Run add_predict(CLI::App& app);
 Run add_gradcheck(CLI::App& app);

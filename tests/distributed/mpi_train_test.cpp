@@ -1,0 +1,71 @@
+// mpirun -np N nnlab train, on this machine's loopback: with the same global batch and seed, the
+// run equals one process's up to the float rounding of the gradients' sums (losses and weights
+// within a relative 1e-5), with an even and an uneven split of the batches; rank 0 alone prints
+// and writes; a rank that dies or hangs ends the job with a message naming it, and the last
+// checkpoint continues on another number of ranks.
+
+#include "mpi_runner.h"
+
+namespace nnlab::test {
+
+class MpiTrain : public CliRunner {
+ protected:
+  void SetUp() override {
+    if (!built_with_mpi()) GTEST_SKIP() << "nnlab is built without MPI (NNLAB_MPI=OFF)";
+  }
+  // `nnlab train ARGS --out DIR` alone and on `ranks` ranks.
+  void expect_same_as_one_process(const std::string& args, int ranks) {
+    const CliResult alone = run("train " + args + " --out " + (dir_ / "one").string());
+    ASSERT_EQ(alone.code, 0) << alone.err;
+    const CliResult many = run("train " + args + " --out " + (dir_ / "many").string(), mpirun(ranks));
+    ASSERT_EQ(many.code, 0) << many.err;
+    EXPECT_NE(many.err.find(std::to_string(ranks) + " ranks × 1 threads"), std::string::npos) << many.err;
+    // Rank 0 alone prints.
+    EXPECT_EQ(count(many.out, "test accuracy"), 1) << many.out;
+    EXPECT_EQ(count(many.err, "model:"), 1) << many.err;
+    expect_same_run_within_rounding(dir_ / "one", dir_ / "many");
+  }
+};
+
+constexpr const char* kMlp =
+    "--train-size 400 --val-split 0.1 --hidden 64,32 --optimizer momentum --lr 0.05 --batch-size 40 --epochs 2 "
+    "--seed 3 --threads 1 --progress lines";
+
+TEST_F(MpiTrain, MlpOnTwoRanksEqualsOneProcess) { expect_same_as_one_process(kMlp, 2); }
+
+TEST_F(MpiTrain, SimpleCnnOnFourRanksEqualsOneProcess) {
+  // simple-cnn shifts its images (--augment auto): every rank shifts the whole batch alike.
+  expect_same_as_one_process(
+      "--model simple-cnn --train-size 240 --val-split 0.2 --optimizer adam --lr 0.001 --batch-size 48 --epochs 1 "
+      "--seed 1 --threads 1 --progress lines",
+      4);
+}
+
+TEST_F(MpiTrain, UnevenSplitsEqualOneProcess) {
+  // Batches of 7 on 3 ranks (2 + 2 + 3 rows), and a last batch of 2 rows: one rank has none.
+  expect_same_as_one_process(
+      "--train-size 100 --val-split 0 --hidden 20 --optimizer sgd --lr 0.1 --batch-size 7 --epochs 1 --seed 5 "
+      "--threads 1 --progress lines",
+      3);
+}
+
+TEST_F(MpiTrain, RankZeroAloneWritesTheRun) {
+  const std::filesystem::path out = dir_ / "run";
+  const CliResult r = run(
+      "train --train-size 200 --hidden 16 --epochs 1 --threads 1 --progress lines --out " + out.string(), mpirun(2));
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(std::filesystem::exists(out / "model.safetensors"));
+  EXPECT_TRUE(std::filesystem::exists(out / "history.json"));
+  int folders = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir_)) folders += entry.is_directory() ? 1 : 0;
+  EXPECT_EQ(folders, 1) << "another rank chose a folder of its own";
+  EXPECT_EQ(count(r.out, "wrote "), 2) << r.out;  // the model and history line, the report line
+}
+
+TEST_F(MpiTrain, BadFlagEndsEveryRankWithOneLine) {
+  const CliResult r = run("train --mpi-timeout -1", mpirun(2));
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(count(r.err, "nnlab: error:"), 1) << r.err;
+}
+
+}  // namespace nnlab::test
