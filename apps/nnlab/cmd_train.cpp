@@ -324,6 +324,12 @@ int run_train(TrainSettings s, const CheckpointFile* resume, Communicator& world
                 history.best_epoch, history.monitor.c_str(), history.best_value,
                 history.epochs.empty() ? 0 : history.epochs.back().epoch);
   }
+  if (world.size() > 1) {
+    // What data parallelism cost: rank 0's time in the exchanges (waiting for the others included).
+    std::fprintf(stderr, "%d ranks: %.2f s of rank 0's %.2f s of training in allreduce and broadcasts (%.0f%%)\n",
+                 world.size(), run.trainer().communication_seconds(), seconds,
+                 seconds > 0 ? 100 * run.trainer().communication_seconds() / seconds : 0.0);
+  }
   std::printf("wrote %s, %s/history.csv, %s/history.json\n", save_path.c_str(), s.out.c_str(), s.out.c_str());
   write_reports(s.out, record["settings"], &history, test, monitor.get(), "");
   std::printf("wrote %s/report.html%s\n", s.out.c_str(),

@@ -4,6 +4,21 @@
 
 namespace nnlab {
 
+namespace {
+// Adds the seconds of its scope to `total`.
+class Timed {
+ public:
+  explicit Timed(double& total) : total_(total), start_(std::chrono::steady_clock::now()) {}
+  ~Timed() { total_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count(); }
+  Timed(const Timed&) = delete;
+  Timed& operator=(const Timed&) = delete;
+
+ private:
+  double& total_;
+  std::chrono::steady_clock::time_point start_;
+};
+}  // namespace
+
 DataParallel::DataParallel(Communicator& communicator, Module<float>& model)
     : communicator_(communicator), model_(model), parameters_(model.parameters()) {
   size_t total = 0;
@@ -31,7 +46,13 @@ void DataParallel::broadcast_parameters() {
   for (const Parameter<float>& p : parameters_) communicator_.broadcast(p.value->span(), 0);
 }
 
+void DataParallel::allreduce(std::span<double> values) {
+  const Timed timed(seconds_);
+  communicator_.allreduce_sum(values);
+}
+
 void DataParallel::broadcast_buffers() {
+  const Timed timed(seconds_);
   for (auto& [name, buffer] : model_.buffers()) communicator_.broadcast(buffer->span(), 0);
   std::vector<std::pair<std::string, int64_t*>> counts = model_.integer_buffers();
   if (counts.empty()) return;
@@ -63,7 +84,10 @@ void DataParallel::allreduce_gradients(bool computed) {
     }
     out += p.grad->size();
   }
-  communicator_.allreduce_sum(std::span<float>(flat_));
+  {
+    const Timed timed(seconds_);
+    communicator_.allreduce_sum(std::span<float>(flat_));
+  }
   const float* in = flat_.data();
   for (const Parameter<float>& p : parameters_) {
     std::copy(in, in + p.grad->size(), p.grad->begin());

@@ -313,6 +313,7 @@ History Trainer::fit(BatchSource& loader, BatchSource* validation, const FitOpti
     for (auto& c : callbacks_) c->on_epoch_end(state, record);
   }
   p.seconds = elapsed();
+  communication_seconds_ = parallel ? parallel->communication_seconds() : 0.0;
   explosion.save(p);
   if (state.stop) {
     history.stop_reason = state.stop_reason;

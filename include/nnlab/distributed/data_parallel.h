@@ -14,6 +14,7 @@
 // evaluation, so that every rank evaluates the same model. Layers that draw while training
 // (Dropout) draw from a generator of each rank's own.
 
+#include <chrono>
 #include <cstdint>
 #include <vector>
 
@@ -38,9 +39,11 @@ class DataParallel {
   // this rank ran any backward since zero_grad (else it adds zeros).
   void allreduce_gradients(bool computed);
   // Sums `values` (a step's loss and counts, the ranks' requests to stop) over the ranks.
-  void allreduce(std::span<double> values) { communicator_.allreduce_sum(values); }
+  void allreduce(std::span<double> values);
   // Rank 0's buffers (BatchNorm's running statistics and batch counts) on every rank.
   void broadcast_buffers();
+  // Seconds this rank spent in exchanges so far (waiting for the others included).
+  double communication_seconds() const { return seconds_; }
 
  private:
   void broadcast_parameters();
@@ -49,6 +52,7 @@ class DataParallel {
   Module<float>& model_;
   std::vector<Parameter<float>> parameters_;
   std::vector<float> flat_;  // every gradient, one after another
+  double seconds_ = 0;
 };
 
 }  // namespace nnlab

@@ -109,6 +109,8 @@ class Trainer {
   // rank calls fit alike; each trains on its share of every batch and the gradients are summed.
   // A communicator of one rank changes nothing. It must outlive the calls of fit.
   void distribute(Communicator& communicator) { communicator_ = &communicator; }
+  // Seconds of the last fit this rank spent exchanging with the others (0 alone).
+  double communication_seconds() const { return communication_seconds_; }
 
  private:
   Module<float>& model_;
@@ -117,6 +119,7 @@ class Trainer {
   std::vector<std::shared_ptr<Callback>> callbacks_;
   std::optional<StateDict> resume_;
   Communicator* communicator_ = nullptr;
+  double communication_seconds_ = 0;
   // Of the last fit, for state_dict(); the loader and generator refer to the data and
   // generator fit was given, which must outlive the call of state_dict().
   BatchSource* loader_ = nullptr;
