@@ -9,6 +9,8 @@
 #include "nnlab/data/data_source.h"
 #include "nnlab/diagnostics/monitor.h"
 #include "nnlab/distributed/communicator.h"
+#include "nnlab/distributed/data_parallel.h"
+#include "nnlab/distributed/launch.h"
 #include "nnlab/io/atomic_file.h"
 #include "nnlab/io/model_file.h"
 #include "nnlab/kernels/threads.h"
@@ -153,6 +155,26 @@ int threads_per_rank(const TrainSettings& s, const Communicator& world) {
   return std::max(1, cores / std::max(1, world.local_size()));
 }
 
+// --sync-batchnorm: every BatchNorm of the model normalises over all ranks, which then must each
+// hold rows of every batch (the last one too).
+void synchronize(Sequential<float>& model, Communicator& world, int64_t samples, int64_t batch_size) {
+  if (!mpi_built()) {
+    throw UsageError(
+        "--sync-batchnorm synchronises BatchNorm over the ranks of mpirun, and this nnlab is built "
+        "without MPI (install libopenmpi-dev and build with cmake -DNNLAB_MPI=ON)");
+  }
+  if (synchronize_batchnorm(model, world) == 0) throw UsageError("--sync-batchnorm: the model has no batchnorm");
+  const int64_t batch = std::min(batch_size, samples);
+  const int64_t last = samples % batch;
+  const int64_t smallest = last > 0 ? std::min(batch, last) : batch;
+  if (smallest < world.size()) {
+    throw UsageError("--sync-batchnorm needs a sample on every rank in every batch: batches of " +
+                     std::to_string(batch) + (last > 0 ? " and a last one of " + std::to_string(last) : "") + " on " +
+                     std::to_string(world.size()) +
+                     " ranks leave some without (choose a --batch-size, or --train-size, that gives each rank one)");
+  }
+}
+
 int run_train(TrainSettings s, const CheckpointFile* resume, Communicator& world) {
   try {
     check(s.config);
@@ -215,6 +237,10 @@ int run_train(TrainSettings s, const CheckpointFile* resume, Communicator& world
   Training& run = *made;
   Sequential<float>& model = run.model();
   run.trainer().distribute(world);
+  if (s.sync_batchnorm) {
+    const int64_t samples = train_rows ? train_rows->size() : run.train_data().size();
+    synchronize(model, world, samples, s.config.batch_size);
+  }
 
   const std::string ranks = world.size() > 1 ? std::to_string(world.size()) + " ranks × " : "";
   if (world.is_root()) {
@@ -391,6 +417,10 @@ Run add_train(CLI::App& app, Communicator& world) {
   app.add_option("--resume", s->resume,
                  "Continue the run in this folder from its checkpoint, with the settings it was started with "
                  "(only --threads and --progress may be given again): the result equals an uninterrupted run's");
+  app.add_flag("--sync-batchnorm", s->sync_batchnorm,
+               "Under mpirun: BatchNorm normalises with the statistics of the whole global batch (summed over "
+               "the ranks, as one process would), not of each rank's shard; every batch then needs a sample on "
+               "every rank");
   app.add_option("--mpi-timeout", *mpi_timeout,
                  "Under mpirun: seconds a rank waits for the others in one exchange (gradients, a broadcast) "
                  "before it ends the job, naming itself (a rank died or hangs); 0: wait for ever")

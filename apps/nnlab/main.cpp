@@ -142,6 +142,9 @@ int fail(nnlab::Communicator& world, int code, const std::string& message) {
   }
   if (world.is_root()) {
     std::fprintf(stderr, "nnlab: error: %s\n", message.c_str());
+    std::fflush(stderr);
+    // mpirun forwards the ranks' output on its own time: the line first, then OpenMPI's note on the abort.
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
   } else {
     std::this_thread::sleep_for(std::chrono::seconds(1));
     std::fprintf(stderr, "nnlab: error: rank %d of %d: %s\n", world.rank(), world.size(), message.c_str());

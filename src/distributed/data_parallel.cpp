@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "nnlab/layers/batchnorm.h"
+
 namespace nnlab {
 
 namespace {
@@ -93,6 +95,16 @@ void DataParallel::allreduce_gradients(bool computed) {
     std::copy(in, in + p.grad->size(), p.grad->begin());
     in += p.grad->size();
   }
+}
+
+int synchronize_batchnorm(Module<float>& model, Communicator& communicator) {
+  int count = 0;
+  if (auto* batchnorm = dynamic_cast<BatchNorm<float>*>(&model)) {
+    batchnorm->synchronize(&communicator);
+    ++count;
+  }
+  for (auto& [name, child] : model.children()) count += synchronize_batchnorm(*child, communicator);
+  return count;
 }
 
 }  // namespace nnlab

@@ -49,6 +49,56 @@ TEST_F(MpiTrain, UnevenSplitsEqualOneProcess) {
       3);
 }
 
+constexpr const char* kBatchnormMlp =
+    "--model linear:32,batchnorm,relu,linear:10 --train-size 400 --val-split 0.1 --optimizer sgd --lr 0.1 "
+    "--batch-size 40 --epochs 2 --seed 3 --threads 1 --progress lines";
+
+TEST_F(MpiTrain, SyncBatchnormOnTwoRanksEqualsOneProcess) {
+  expect_same_as_one_process(std::string(kBatchnormMlp) + " --sync-batchnorm", 2);
+}
+
+TEST_F(MpiTrain, SyncBatchnormOfImagesOnThreeRanksEqualsOneProcess) {
+  // Momentum, not Adam: the conv's bias before a BatchNorm has a gradient of 0 up to rounding,
+  // and Adam's m/√v turns that rounding into whole steps of lr either way (a rounding of 1e-9
+  // moved that bias by 3e-4 here), on one process as on several.
+  expect_same_as_one_process(
+      "--model conv:6x3x3:pad=1,batchnorm,relu,maxpool:2,linear:10 --train-size 180 --val-split 0 --optimizer "
+      "momentum --lr 0.05 --batch-size 30 --epochs 1 --seed 4 --threads 1 --progress lines --sync-batchnorm",
+      3);
+}
+
+TEST_F(MpiTrain, BatchnormOfEachShardIsNotOneProcesssRun) {
+  // Without --sync-batchnorm each rank normalises its 20 rows alone: another run (and so the tests
+  // above would see a missing synchronisation).
+  const CliResult alone = run("train " + std::string(kBatchnormMlp) + " --out " + (dir_ / "one").string());
+  ASSERT_EQ(alone.code, 0) << alone.err;
+  const CliResult many = run("train " + std::string(kBatchnormMlp) + " --out " + (dir_ / "many").string(), mpirun(2));
+  ASSERT_EQ(many.code, 0) << many.err;
+  const nlohmann::json a = nlohmann::json::parse(slurp(dir_ / "one" / "history.json")).at("step_loss");
+  const nlohmann::json b = nlohmann::json::parse(slurp(dir_ / "many" / "history.json")).at("step_loss");
+  ASSERT_EQ(a.size(), b.size());
+  double largest = 0;
+  for (size_t i = 0; i < a.size(); ++i) largest = std::max(largest, std::abs(a[i].get<double>() - b[i].get<double>()));
+  EXPECT_GT(largest, 1e-3);
+}
+
+TEST_F(MpiTrain, SyncBatchnormRefusesBatchesWithoutASampleForEveryRank) {
+  const CliResult r =
+      run("train --model linear:8,batchnorm,relu,linear:10 --train-size 100 --val-split 0 --batch-size 7 --epochs 1 "
+          "--threads 1 --sync-batchnorm --out " +
+              (dir_ / "run").string(),
+          mpirun(3));
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("nnlab: error: --sync-batchnorm needs a sample on every rank in every batch: batches of 7 "
+                       "and a last one of 2 on 3 ranks"),
+            std::string::npos)
+      << r.err;
+  EXPECT_LT(r.err.find("nnlab: error:"), r.err.find("MPI_ABORT")) << "the line comes first:\n" << r.err;
+  const CliResult none = run("train --hidden 10 --train-size 100 --sync-batchnorm --out " + (dir_ / "b").string());
+  EXPECT_EQ(none.code, 2);
+  EXPECT_NE(none.err.find("--sync-batchnorm: the model has no batchnorm"), std::string::npos) << none.err;
+}
+
 TEST_F(MpiTrain, RankZeroAloneWritesTheRun) {
   const std::filesystem::path out = dir_ / "run";
   const CliResult r = run(

@@ -55,4 +55,8 @@ class DataParallel {
   double seconds_ = 0;
 };
 
+// Makes every BatchNorm of `model` normalise with statistics over the communicator's ranks
+// (--sync-batchnorm; layers/batchnorm.h); returns how many there are.
+int synchronize_batchnorm(Module<float>& model, Communicator& communicator);
+
 }  // namespace nnlab
