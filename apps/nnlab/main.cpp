@@ -189,7 +189,7 @@ int main(int argc, char** argv) {
       nnlab::cli::add_gradcheck);
   add("experiment", "Run a classic demonstration; writes CSV data and SVG charts", nnlab::cli::add_experiment_command);
   add("search", "Hyperparameter search (random, grid, Bayesian, successive halving) on a validation split",
-      nnlab::cli::add_search);
+      [&](CLI::App& sub) { return nnlab::cli::add_search(sub, *world); });
   add("export", "Write a saved model as an ONNX file (opset 17, dynamic batch) for onnxruntime and other runtimes",
       nnlab::cli::add_export);
 

@@ -21,7 +21,7 @@ int checked_count(size_t n) {
 
 MpiCommunicator::MpiCommunicator(int& argc, char**& argv) {
   int provided = 0;
-  MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided);
+  MPI_Init_thread(&argc, &argv, MPI_THREAD_SERIALIZED, &provided);
   MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
   MPI_Comm_size(MPI_COMM_WORLD, &size_);
   MPI_Comm local;
@@ -92,6 +92,44 @@ void MpiCommunicator::broadcast(std::string& text, int root) {
   MPI_Request request;
   MPI_Ibcast(text.data(), checked_count(text.size()), MPI_CHAR, root, MPI_COMM_WORLD, &request);
   wait(&request, "broadcast");
+}
+
+void MpiCommunicator::send(const std::string& text, int destination) {
+  constexpr int kTag = 17;
+  MPI_Request request;
+  {
+    const std::lock_guard lock(point_to_point_);
+    MPI_Isend(text.data(), checked_count(text.size()), MPI_CHAR, destination, kTag, MPI_COMM_WORLD, &request);
+  }
+  for (int done = 0;;) {
+    {
+      const std::lock_guard lock(point_to_point_);
+      MPI_Test(&request, &done, MPI_STATUS_IGNORE);
+    }
+    if (done) return;
+    std::this_thread::sleep_for(std::chrono::microseconds(200));
+  }
+}
+
+std::string MpiCommunicator::receive(int source) {
+  constexpr int kTag = 17;
+  MPI_Status status;
+  // Probed, not waited for: the lock is free between polls, and a rank waiting for its next
+  // trial sleeps instead of taking a core.
+  for (int found = 0;;) {
+    {
+      const std::lock_guard lock(point_to_point_);
+      MPI_Iprobe(source, kTag, MPI_COMM_WORLD, &found, &status);
+    }
+    if (found) break;
+    std::this_thread::sleep_for(std::chrono::microseconds(500));
+  }
+  int count = 0;
+  MPI_Get_count(&status, MPI_CHAR, &count);
+  std::string text(static_cast<size_t>(count), '\0');
+  const std::lock_guard lock(point_to_point_);
+  MPI_Recv(text.data(), count, MPI_CHAR, source, kTag, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+  return text;
 }
 
 void MpiCommunicator::abort(int code) {

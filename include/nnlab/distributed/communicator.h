@@ -33,6 +33,11 @@ class Communicator {
   virtual void broadcast(std::span<float> values, int root) = 0;
   virtual void broadcast(std::span<int64_t> values, int root) = 0;
   virtual void broadcast(std::string& text, int root) = 0;
+  // Point to point, for a coordinator and its workers (the search's trials): `text` to rank
+  // `destination`, and the next text from rank `source`. They wait without a deadline (a trial
+  // takes as long as it takes), and may be called from several threads, one at a time inside.
+  virtual void send(const std::string& text, int destination) = 0;
+  virtual std::string receive(int source) = 0;
   // Ends every process of the job at once with `code` (after the caller printed why).
   [[noreturn]] virtual void abort(int code) = 0;
   // Seconds a rank waits in a collective operation for the others before it ends the job,
@@ -51,6 +56,9 @@ class SingleProcess final : public Communicator {
   void broadcast(std::span<float> /*values*/, int /*root*/) override {}
   void broadcast(std::span<int64_t> /*values*/, int /*root*/) override {}
   void broadcast(std::string& /*text*/, int /*root*/) override {}
+  // There is no other rank: std::logic_error.
+  void send(const std::string& text, int destination) override;
+  std::string receive(int source) override;
   [[noreturn]] void abort(int code) override;
   void set_timeout(double /*seconds*/) override {}
 };
