@@ -285,8 +285,9 @@ int run_train(TrainSettings s, const CheckpointFile* resume, Communicator& world
     record["settings"] = settings_json(run, data.description);
     write_file_atomic(s.out + "/history.json", record.dump(1));
     write_file_atomic(s.out + "/history.csv", history.to_csv());
-    std::fprintf(stderr, "nnlab: %s; wrote %s and the history so far. Continue with: nnlab train --resume %s\n",
-                 history.stop_reason.c_str(), checkpoint_path.c_str(), s.out.c_str());
+    std::fprintf(stderr, "nnlab: %s; wrote %s and the history so far. Continue with: %snnlab train --resume %s\n",
+                 history.stop_reason.c_str(), checkpoint_path.c_str(),
+                 world.size() > 1 ? ("mpirun -np " + std::to_string(world.size()) + " ").c_str() : "", s.out.c_str());
     return 130;
   }
   Loss<float>& loss = run.loss();
