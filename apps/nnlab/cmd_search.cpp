@@ -7,15 +7,18 @@
 #include <cmath>
 #include <cstdio>
 #include <set>
+#include <thread>
 
 #include "commands.h"
 #include "nnlab/data/data_source.h"
+#include "nnlab/distributed/communicator.h"
 #include "nnlab/io/atomic_file.h"
 #include "nnlab/io/csv.h"
 #include "nnlab/kernels/threads.h"
 #include "nnlab/losses/softmax_cross_entropy.h"
 #include "nnlab/report/grid.h"
 #include "nnlab/search/bayesian_search.h"
+#include "nnlab/search/distributed_trials.h"
 #include "nnlab/search/grid_search.h"
 #include "nnlab/search/narrowing.h"
 #include "nnlab/search/random_search.h"
@@ -194,7 +197,7 @@ void write_charts(const std::vector<TrialRecord>& trials, const SearchSpace& spa
   write_file_atomic(out + "/search_scatter.svg", grid.render());
 }
 
-int run_search_command(SearchSettings s) {
+int run_search_command(SearchSettings s, Communicator& world) {
   if (s.space.empty()) throw UsageError("--space is required, e.g. --space \"lr=1e-6..1e-2:log\"");
   SearchSpace space;
   try {
@@ -213,20 +216,31 @@ int run_search_command(SearchSettings s) {
     throw UsageError("--min-epochs must not exceed --epochs");
   }
   if (s.fixed.iterations > 0) throw UsageError("a search counts its trials' length in --epochs, not --iterations");
-  const int threads = capped_threads(s.fixed.threads);
+  // Under mpirun each rank has its share of its machine's cores (or --threads).
+  const int threads = capped_threads(
+      world.size() > 1 && s.fixed.threads <= 0 && !s.given.contains("--threads")
+          ? std::max(1, static_cast<int>(std::thread::hardware_concurrency()) / std::max(1, world.local_size()))
+          : s.fixed.threads);
   s.workers = std::max(1, std::min(s.workers, threads));
   const ThreadScope scope(threads);
 
   const LoadedData loaded = load_data(s.data, {.stream = "off"});
   const TrainTest& data = loaded.split;
   const std::string applied = apply_data_hints(s.fixed, loaded.hints, s.given);
-  if (!applied.empty()) {
+  if (!applied.empty() && world.is_root()) {
     std::fprintf(stderr, "settings for this data:%s (give a flag to choose otherwise)\n", applied.c_str());
   }
   if (!data.train.classification()) {
     throw UsageError("--data " + s.data +
                      " is regression data; a search ranks its trials by validation accuracy, "
                      "so it needs classes");
+  }
+  if (world.size() > 1 && !world.is_root()) {
+    // A worker: the trials rank 0 sends, each on all of this rank's threads.
+    serve_trials(world, space, [&](int index, const TrialPlan& plan) {
+      return run_training_trial(trial_config(s.fixed, space, plan, index, threads), data.train);
+    });
+    return 0;
   }
   {
     // What every trial trains and validates on (each trial's train() makes the same split).
@@ -239,8 +253,8 @@ int run_search_command(SearchSettings s) {
   std::unique_ptr<SearchStrategy> strategy = make_strategy(s, space);
   make_folders(s.out);
   SearchOptions options;
-  options.workers = s.workers;
-  options.threads_per_worker = std::max(1, threads / s.workers);
+  options.workers = world.size() > 1 ? world.size() - 1 : s.workers;
+  options.threads_per_worker = world.size() > 1 ? threads : std::max(1, threads / s.workers);
   const int trial_threads = options.threads_per_worker;
   options.minutes = s.minutes;
   options.target = s.target;
@@ -251,16 +265,17 @@ int run_search_command(SearchSettings s) {
                  t.diverged ? "diverged" : "", t.score, space.describe(t.plan.point).c_str(), t.seconds, t.plan.epochs,
                  t.worker);
   };
-  std::fprintf(stderr, "%s search over %s: %d workers × %d threads\n", strategy->name().c_str(), space.str().c_str(),
-               options.workers, options.threads_per_worker);
+  std::fprintf(stderr, "%s search over %s: %d %s × %d threads\n", strategy->name().c_str(), space.str().c_str(),
+               options.workers, world.size() > 1 ? "ranks (and rank 0 coordinating)" : "workers",
+               options.threads_per_worker);
   const auto start = std::chrono::steady_clock::now();
   const double cpu_start = user_cpu_seconds();
-  const SearchResult result = run_search(
-      *strategy, space,
-      [&](int index, const TrialPlan& plan) {
-        return run_training_trial(trial_config(s.fixed, space, plan, index, trial_threads), data.train);
-      },
-      options);
+  const Objective local = [&](int index, const TrialPlan& plan) {
+    return run_training_trial(trial_config(s.fixed, space, plan, index, trial_threads), data.train);
+  };
+  const SearchResult result =
+      run_search(*strategy, space, world.size() > 1 ? remote_trials(world, space) : local, options);
+  if (world.size() > 1) end_trials(world);
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const double cpu = user_cpu_seconds() - cpu_start;
   if (result.trials.empty()) throw std::runtime_error("no trial finished");
@@ -305,7 +320,7 @@ int run_search_command(SearchSettings s) {
 
 }  // namespace
 
-Run add_search(CLI::App& app) {
+Run add_search(CLI::App& app, Communicator& world) {
   auto s = std::make_shared<SearchSettings>();
   app.add_option("--space", s->space,
                  "What to search: \"lr=1e-6..1e-2:log,weight_decay=1e-8..1e-4:log,dropout=0..0.5,hidden=50..200:int,"
@@ -336,9 +351,9 @@ Run add_search(CLI::App& app) {
                  "The data, as for nnlab train: mnist (default), fashion-mnist, a bundled table, a CSV file (its last "
                  "column the classes) or a folder of IDX files");
   app.add_option("--out", s->out, "Output folder; a search started again on it resumes")->capture_default_str();
-  return [s, &app] {
+  return [s, &app, &world] {
     s->given = given_flags(app);
-    return run_search_command(*s);
+    return run_search_command(*s, world);
   };
 }
 

@@ -3,10 +3,14 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <thread>
 
 #include "commands.h"
 #include "nnlab/data/data_source.h"
 #include "nnlab/diagnostics/monitor.h"
+#include "nnlab/distributed/communicator.h"
+#include "nnlab/distributed/data_parallel.h"
+#include "nnlab/distributed/launch.h"
 #include "nnlab/io/atomic_file.h"
 #include "nnlab/io/model_file.h"
 #include "nnlab/kernels/threads.h"
@@ -82,11 +86,14 @@ constexpr const char* kSettingsKey = "nnlab.train_settings";
 constexpr const char* kCheckpointName = "checkpoint.safetensors";
 
 // `nnlab train --resume DIR`: the settings the run was started with, from its checkpoint.
-// Only --threads and --progress may be given again (they do not change the result).
+// Only --threads, --progress and --mpi-timeout may be given again (they do not change the result).
 TrainSettings resumed_settings(const CLI::App& app, const TrainSettings& given, const CheckpointFile& checkpoint) {
   for (const CLI::Option* option : app.get_options()) {
     const std::string name = option->get_name();
-    if (option->count() == 0 || name == "--resume" || name == "--threads" || name == "--progress") continue;
+    if (option->count() == 0 || name == "--resume" || name == "--threads" || name == "--progress" ||
+        name == "--mpi-timeout") {
+      continue;
+    }
     throw UsageError("--resume continues a run with the settings it was started with: drop " + name);
   }
   const auto it = checkpoint.metadata.find(kSettingsKey);
@@ -135,18 +142,53 @@ std::string output_folder(const TrainSettings& s) {
   }
 }
 
-int run_train(TrainSettings s, const CheckpointFile* resume) {
+// A placeholder for a callback that only rank 0 runs (it prints or writes files): the other
+// ranks keep the same list of callbacks, whose places name their state in a checkpoint.
+std::shared_ptr<Callback> on_root(const Communicator& world, std::shared_ptr<Callback> callback) {
+  return world.is_root() ? std::move(callback) : std::make_shared<Callback>();
+}
+
+// Under mpirun without --threads: the machine's cores shared among the ranks on it.
+int threads_per_rank(const TrainSettings& s, const Communicator& world) {
+  if (world.size() == 1 || s.config.threads > 0 || s.given.contains("--threads")) return s.config.threads;
+  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  return std::max(1, cores / std::max(1, world.local_size()));
+}
+
+// --sync-batchnorm: every BatchNorm of the model normalises over all ranks, which then must each
+// hold rows of every batch (the last one too).
+void synchronize(Sequential<float>& model, Communicator& world, int64_t samples, int64_t batch_size) {
+  if (!mpi_built()) {
+    throw UsageError(
+        "--sync-batchnorm synchronises BatchNorm over the ranks of mpirun, and this nnlab is built "
+        "without MPI (install libopenmpi-dev and build with cmake -DNNLAB_MPI=ON)");
+  }
+  if (synchronize_batchnorm(model, world) == 0) throw UsageError("--sync-batchnorm: the model has no batchnorm");
+  const int64_t batch = std::min(batch_size, samples);
+  const int64_t last = samples % batch;
+  const int64_t smallest = last > 0 ? std::min(batch, last) : batch;
+  if (smallest < world.size()) {
+    throw UsageError("--sync-batchnorm needs a sample on every rank in every batch: batches of " +
+                     std::to_string(batch) + (last > 0 ? " and a last one of " + std::to_string(last) : "") + " on " +
+                     std::to_string(world.size()) +
+                     " ranks leave some without (choose a --batch-size, or --train-size, that gives each rank one)");
+  }
+}
+
+int run_train(TrainSettings s, const CheckpointFile* resume, Communicator& world) {
   try {
     check(s.config);
   } catch (const std::invalid_argument& e) {
     throw UsageError(e.what());
   }
   if (s.dry_run) {
-    std::printf("%s\n", train_settings_json(s).dump(1).c_str());
+    if (world.is_root()) std::printf("%s\n", train_settings_json(s).dump(1).c_str());
     return 0;
   }
-  if (resume == nullptr) s.out = output_folder(s);
-  s.config.threads = capped_threads(s.config.threads);
+  // Rank 0 chooses the folder (the others would see the run it starts there) and tells the others.
+  if (resume == nullptr && world.is_root()) s.out = output_folder(s);
+  world.broadcast(s.out, 0);
+  s.config.threads = capped_threads(threads_per_rank(s, world));
   // The run's threads for everything the command does, the test evaluation included.
   const ThreadScope threads(s.config.threads);
   LoadedData loaded;
@@ -164,7 +206,7 @@ int run_train(TrainSettings s, const CheckpointFile* resume) {
   const int64_t test_size = test_rows ? test_rows->size() : data.test.size();
   if (resume == nullptr) {
     const std::string applied = apply_data_hints(s.config, loaded.hints, s.given);
-    if (!applied.empty()) {
+    if (!applied.empty() && world.is_root()) {
       std::fprintf(stderr, "settings for this data:%s (give a flag to choose otherwise)\n", applied.c_str());
     }
   }
@@ -172,16 +214,19 @@ int run_train(TrainSettings s, const CheckpointFile* resume) {
   std::shared_ptr<diagnostics::Monitor> monitor;
   TrainCallbacks callbacks;
   if (s.monitor) {
-    monitor = std::make_shared<diagnostics::Monitor>(diagnostics::MonitorOptions{.every = s.monitor_every});
-    callbacks.before.push_back(monitor);
+    if (world.is_root()) {
+      monitor = std::make_shared<diagnostics::Monitor>(diagnostics::MonitorOptions{.every = s.monitor_every});
+    }
+    callbacks.before.push_back(on_root(world, monitor));
   }
-  callbacks.after.push_back(std::make_shared<ProgressPrinter>(progress_mode(s.progress)));
+  callbacks.after.push_back(on_root(world, std::make_shared<ProgressPrinter>(progress_mode(s.progress))));
   callbacks.after.push_back(std::make_shared<StopOnSignal>());
   // Last, so that what it saves includes every other callback's view of the epoch.
   const std::string checkpoint_path = s.out + "/" + kCheckpointName;
-  callbacks.after.push_back(
+  callbacks.after.push_back(on_root(
+      world,
       std::make_shared<Checkpoint>(checkpoint_path, s.checkpoint_every,
-                                   std::map<std::string, std::string>{{kSettingsKey, train_settings_json(s).dump()}}));
+                                   std::map<std::string, std::string>{{kSettingsKey, train_settings_json(s).dump()}})));
   std::unique_ptr<Training> made;
   try {
     made = train_rows ? std::make_unique<Training>(s.config, *train_rows, std::move(callbacks))
@@ -191,20 +236,32 @@ int run_train(TrainSettings s, const CheckpointFile* resume) {
   }
   Training& run = *made;
   Sequential<float>& model = run.model();
+  run.trainer().distribute(world);
+  if (s.sync_batchnorm) {
+    const int64_t samples = train_rows ? train_rows->size() : run.train_data().size();
+    synchronize(model, world, samples, s.config.batch_size);
+  }
 
-  std::fprintf(
-      stderr,
-      "data: %s; validation %lld\nmodel: %s (%lld parameters), init %s\n%s, schedule %s, batch %lld%s, "
-      "augment %s, %d threads\n",
-      data.description.c_str(), static_cast<long long>(run.validation_size()), run.spec().c_str(),
-      static_cast<long long>(model.parameter_count()), run.init().str().c_str(),
-      describe(run.optimizer_options()).c_str(), run.schedule().c_str(), static_cast<long long>(s.config.batch_size),
-      s.config.accumulate_steps > 1 ? (" × " + std::to_string(s.config.accumulate_steps) + " accumulated").c_str() : "",
-      run.augment().str().c_str(), run.threads());
-
-  make_folders(s.out);
+  const std::string ranks = world.size() > 1 ? std::to_string(world.size()) + " ranks × " : "";
+  if (world.is_root()) {
+    std::fprintf(
+        stderr,
+        "data: %s; validation %lld\nmodel: %s (%lld parameters), init %s\n%s, schedule %s, batch %lld%s, "
+        "augment %s, %s%d threads\n",
+        data.description.c_str(), static_cast<long long>(run.validation_size()), run.spec().c_str(),
+        static_cast<long long>(model.parameter_count()), run.init().str().c_str(),
+        describe(run.optimizer_options()).c_str(), run.schedule().c_str(), static_cast<long long>(s.config.batch_size),
+        s.config.accumulate_steps > 1 ? (" × " + std::to_string(s.config.accumulate_steps) + " accumulated").c_str()
+                                      : "",
+        run.augment().str().c_str(), ranks.c_str(), run.threads());
+    make_folders(s.out);
+  }
   if (resume != nullptr) {
+    // Every rank reads the checkpoint (a folder all of them see); its state does not depend on
+    // the number of ranks, so a run may go on with another.
     run.trainer().resume_from(resume->state);
+  }
+  if (resume != nullptr && world.is_root()) {
     const StateDict progress = resume->state.under("progress.");
     std::fprintf(stderr, "resuming %s at step %lld (epoch %lld%s)\n", checkpoint_path.c_str(),
                  static_cast<long long>(progress.get_int("step")), static_cast<long long>(progress.get_int("epoch")),
@@ -215,17 +272,22 @@ int run_train(TrainSettings s, const CheckpointFile* resume) {
     history = run.fit();
   } catch (const TrainingDiverged& e) {
     if (monitor) monitor->finish();
-    write_reports(s.out, settings_json(run, data.description), nullptr, {}, monitor.get(), e.what());
+    if (world.is_root()) {
+      write_reports(s.out, settings_json(run, data.description), nullptr, {}, monitor.get(), e.what());
+    }
     throw;
   }
+  // Rank 0 alone evaluates, prints and writes: every rank holds the same model.
+  if (!world.is_root()) return history.stop_reason.starts_with("interrupted") ? 130 : 0;
 
   if (history.stop_reason.starts_with("interrupted")) {
     nlohmann::json record = history.to_json();
     record["settings"] = settings_json(run, data.description);
     write_file_atomic(s.out + "/history.json", record.dump(1));
     write_file_atomic(s.out + "/history.csv", history.to_csv());
-    std::fprintf(stderr, "nnlab: %s; wrote %s and the history so far. Continue with: nnlab train --resume %s\n",
-                 history.stop_reason.c_str(), checkpoint_path.c_str(), s.out.c_str());
+    std::fprintf(stderr, "nnlab: %s; wrote %s and the history so far. Continue with: %snnlab train --resume %s\n",
+                 history.stop_reason.c_str(), checkpoint_path.c_str(),
+                 world.size() > 1 ? ("mpirun -np " + std::to_string(world.size()) + " ").c_str() : "", s.out.c_str());
     return 130;
   }
   Loss<float>& loss = run.loss();
@@ -289,6 +351,12 @@ int run_train(TrainSettings s, const CheckpointFile* resume) {
                 history.best_epoch, history.monitor.c_str(), history.best_value,
                 history.epochs.empty() ? 0 : history.epochs.back().epoch);
   }
+  if (world.size() > 1) {
+    // What data parallelism cost: rank 0's time in the exchanges (waiting for the others included).
+    std::fprintf(stderr, "%d ranks: %.2f s of rank 0's %.2f s of training in allreduce and broadcasts (%.0f%%)\n",
+                 world.size(), run.trainer().communication_seconds(), seconds,
+                 seconds > 0 ? 100 * run.trainer().communication_seconds() / seconds : 0.0);
+  }
   std::printf("wrote %s, %s/history.csv, %s/history.json\n", save_path.c_str(), s.out.c_str(), s.out.c_str());
   write_reports(s.out, record["settings"], &history, test, monitor.get(), "");
   std::printf("wrote %s/report.html%s\n", s.out.c_str(),
@@ -298,8 +366,9 @@ int run_train(TrainSettings s, const CheckpointFile* resume) {
 
 }  // namespace
 
-Run add_train(CLI::App& app) {
+Run add_train(CLI::App& app, Communicator& world) {
   auto s = std::make_shared<TrainSettings>();
+  auto mpi_timeout = std::make_shared<double>(300);
   add_train_config_flags(app, s->config);
   app.add_option("--data", s->data,
                  "The data: mnist (default: $NNLAB_DATA or the bundled sample), fashion-mnist, a bundled table (" +
@@ -349,12 +418,22 @@ Run add_train(CLI::App& app) {
   app.add_option("--resume", s->resume,
                  "Continue the run in this folder from its checkpoint, with the settings it was started with "
                  "(only --threads and --progress may be given again): the result equals an uninterrupted run's");
-  return [s, &app] {
+  app.add_flag("--sync-batchnorm", s->sync_batchnorm,
+               "Under mpirun: BatchNorm normalises with the statistics of the whole global batch (summed over "
+               "the ranks, as one process would), not of each rank's shard; every batch then needs a sample on "
+               "every rank");
+  app.add_option("--mpi-timeout", *mpi_timeout,
+                 "Under mpirun: seconds a rank waits for the others in one exchange (gradients, a broadcast) "
+                 "before it ends the job, naming itself (a rank died or hangs); 0: wait for ever")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  return [s, mpi_timeout, &app, &world] {
     s->out_given = app.count("--out") > 0;
     s->given = given_flags(app);
-    if (s->resume.empty()) return run_train(*s, nullptr);
+    world.set_timeout(*mpi_timeout);
+    if (s->resume.empty()) return run_train(*s, nullptr, world);
     const CheckpointFile checkpoint = read_checkpoint(s->resume + "/" + kCheckpointName);
-    return run_train(resumed_settings(app, *s, checkpoint), &checkpoint);
+    return run_train(resumed_settings(app, *s, checkpoint), &checkpoint, world);
   };
 }
 

@@ -12,16 +12,22 @@
 #include <type_traits>
 #include <utility>
 
+namespace nnlab {
+class Communicator;
+}
+
 namespace nnlab::cli {
 
 using Run = std::function<int()>;
 
-Run add_train(CLI::App& app);
+// `world`: the ranks of the job (mpirun -np N nnlab train: data-parallel training), which
+// must outlive the Run.
+Run add_train(CLI::App& app, Communicator& world);
 Run add_eval(CLI::App& app);
 Run add_predict(CLI::App& app);
 Run add_gradcheck(CLI::App& app);
 Run add_experiment_command(CLI::App& app);
-Run add_search(CLI::App& app);
+Run add_search(CLI::App& app, Communicator& world);  // mpirun: trials over the ranks
 Run add_export(CLI::App& app);
 
 // A number as a person writes it: 0.1, 1e-05, 3.

@@ -6,15 +6,19 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <map>
+#include <memory>
 #include <new>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "commands.h"
+#include "nnlab/distributed/launch.h"
 #include "nnlab/kernels/blas_core.h"
 #include "nnlab/kernels/isa.h"
 #include "nnlab/kernels/onednn_conv.h"
@@ -127,24 +131,54 @@ bool cpu_runs_the_library() {
   return true;
 }
 
+// The error line of a command that failed while running. Alone, printed; in a job of several
+// ranks (mpirun), the job ends with MPI_Abort: the other ranks may be waiting for this one. A
+// rank other than 0 waits a second first, so that when every rank fails alike (bad input) rank 0's
+// line is the one printed and its abort ends the job; alone in failing, it names itself.
+int fail(nnlab::Communicator& world, int code, const std::string& message) {
+  if (world.size() == 1) {
+    std::fprintf(stderr, "nnlab: error: %s\n", message.c_str());
+    return code;
+  }
+  if (world.is_root()) {
+    std::fprintf(stderr, "nnlab: error: %s\n", message.c_str());
+    std::fflush(stderr);
+    // mpirun forwards the ranks' output on its own time: the line first, then OpenMPI's note on the abort.
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  } else {
+    std::this_thread::sleep_for(std::chrono::seconds(1));
+    std::fprintf(stderr, "nnlab: error: rank %d of %d: %s\n", world.rank(), world.size(), message.c_str());
+  }
+  world.abort(code);
+  return code;  // not reached: abort ends the process
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   if (!cpu_runs_the_library()) return 2;
   use_the_cpus_blas_kernels(argv);
+  // Under mpirun, this process's rank of the job (MPI_Init); alone, a job of one.
+  std::unique_ptr<nnlab::Communicator> world;
+  try {
+    world = nnlab::launch_communicator(argc, argv);
+  } catch (const std::invalid_argument& e) {
+    std::fprintf(stderr, "nnlab: error: %s\n", e.what());
+    return 2;
+  }
   CLI::App app{"nnlab: build, train and study neural networks", "nnlab"};
   app.require_subcommand(1);
   app.set_help_all_flag("--help-all", "Show the help of every command");
   app.set_version_flag("--version", version_text());
   std::map<CLI::App*, nnlab::cli::Run> runs;
-  auto add = [&](const char* name, const char* description, nnlab::cli::Run (*adder)(CLI::App&)) {
+  auto add = [&](const char* name, const char* description, const std::function<nnlab::cli::Run(CLI::App&)>& adder) {
     CLI::App* sub = app.add_subcommand(name, description);
     runs[sub] = adder(*sub);
   };
   add("train",
       "Train a model on MNIST, Fashion-MNIST, IDX images, a bundled table (iris, ...) or your own CSV; writes "
       "history, weights and the test accuracy (R² for regression)",
-      nnlab::cli::add_train);
+      [&](CLI::App& sub) { return nnlab::cli::add_train(sub, *world); });
   add("eval", "Report a saved model's accuracy (R² for regression) on the test part of its data, or on other data",
       nnlab::cli::add_eval);
   add("predict",
@@ -155,7 +189,7 @@ int main(int argc, char** argv) {
       nnlab::cli::add_gradcheck);
   add("experiment", "Run a classic demonstration; writes CSV data and SVG charts", nnlab::cli::add_experiment_command);
   add("search", "Hyperparameter search (random, grid, Bayesian, successive halving) on a validation split",
-      nnlab::cli::add_search);
+      [&](CLI::App& sub) { return nnlab::cli::add_search(sub, *world); });
   add("export", "Write a saved model as an ONNX file (opset 17, dynamic batch) for onnxruntime and other runtimes",
       nnlab::cli::add_export);
 
@@ -173,6 +207,8 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
+    // Every rank parses the same command line: rank 0 alone says what is wrong, all end with 2.
+    if (!world->is_root()) return 2;
     std::fprintf(stderr, "nnlab: error: %s (see nnlab %s--help)\n", e.what(),
                  app.get_subcommands().empty() ? "" : (app.get_subcommands()[0]->get_name() + " ").c_str());
     return 2;
@@ -183,26 +219,23 @@ int main(int argc, char** argv) {
     for (CLI::App* sub : app.get_subcommands()) return runs.at(sub)();
   } catch (const std::bad_alloc&) {
     // Never a bare "std::bad_alloc": say what ran out, and in which command.
+    if (world->size() > 1) return fail(*world, 1, "memory ran out while running nnlab " + command);
     return out_of_memory(command, "memory ran out");
   } catch (const std::length_error& e) {
     // A container asked for more than it can ever hold (vector::reserve): the same
     // cause, a size far beyond this machine, reported the same way.
+    if (world->size() > 1) return fail(*world, 1, std::string("a size beyond any memory was asked for: ") + e.what());
     return out_of_memory(command, std::string("a size beyond any memory was asked for (") + e.what() + ")");
   } catch (const nnlab::TrainingDiverged& e) {
-    std::fprintf(stderr, "nnlab: error: %s\n", e.what());
-    return 1;
+    return fail(*world, 1, e.what());
   } catch (const std::invalid_argument& e) {
-    std::fprintf(stderr, "nnlab: error: %s\n", e.what());
-    return 2;
+    return fail(*world, 2, e.what());
   } catch (const std::logic_error& e) {
-    std::fprintf(stderr, "nnlab: error: %s\n", e.what());
-    return 2;
+    return fail(*world, 2, e.what());
   } catch (const std::runtime_error& e) {
-    std::fprintf(stderr, "nnlab: error: %s\n", e.what());
-    return 2;
+    return fail(*world, 2, e.what());
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "nnlab: error: %s\n", e.what());
-    return 1;
+    return fail(*world, 1, e.what());
   }
   return 0;
 }

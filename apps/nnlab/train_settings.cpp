@@ -19,6 +19,7 @@ nlohmann::json train_settings_json(const TrainSettings& s) {
   j["monitor"] = s.monitor;
   j["monitor_every"] = s.monitor_every;
   j["checkpoint_every"] = s.checkpoint_every;
+  if (s.sync_batchnorm) j["sync_batchnorm"] = true;  // only when set: the settings of other runs stay as they were
   return j;
 }
 
@@ -56,6 +57,7 @@ TrainSettings train_settings_from_json(const nlohmann::json& j) {
   read(j, "monitor", s.monitor);
   read(j, "monitor_every", s.monitor_every);
   read(j, "checkpoint_every", s.checkpoint_every);
+  if (j.contains("sync_batchnorm")) read(j, "sync_batchnorm", s.sync_batchnorm);
   return s;
 }
 

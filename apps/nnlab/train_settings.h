@@ -25,6 +25,7 @@ struct TrainSettings {
   bool monitor = false;  // record statistics inside the network (diagnostics::Monitor)
   int64_t monitor_every = 10;
   int checkpoint_every = 1;     // epochs between checkpoints in OUT (0: only when interrupted)
+  bool sync_batchnorm = false;  // under mpirun: BatchNorm statistics over all ranks' shards
   std::string resume;           // a run's folder to continue
   bool dry_run = false;         // print the settings as JSON and stop
   bool overwrite = false;       // replace a run in `out`

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "nnlab/distributed/communicator.h"
 #include "nnlab/kernels/threads.h"
 #include "spec_number.h"
 
@@ -127,8 +128,12 @@ const Tensor<T>& BatchNorm<T>::forward(const Tensor<T>& x) {
   const int64_t n = x.rows();
   const int64_t channels = num_features_;
   spatial_ = x.row_size() / channels;
-  const int64_t m = n * spatial_;  // values per channel
-  if (this->training() && m <= 1) {
+  const int64_t local_m = n * spatial_;  // values per channel
+  const bool synchronised = sync_ != nullptr && this->training();
+  if (synchronised && exchange_.size() != static_cast<size_t>(2 * channels)) {
+    exchange_.assign(static_cast<size_t>(2 * channels), 0.0);
+  }
+  if (this->training() && local_m <= 1 && !synchronised) {
     throw std::invalid_argument("BatchNorm expected more than 1 value per channel when training, got input " +
                                 x.shape().str() + " (use a batch of at least 2, or eval mode)");
   }
@@ -142,14 +147,28 @@ const Tensor<T>& BatchNorm<T>::forward(const Tensor<T>& x) {
   if (used_batch_stats_) {
     // Two passes (μ, then Σ(x − μ)²): exact where Σx²/M − μ² would cancel.
     sum_per_channel(in, in, n, channels, spatial_, sum_.data(), [](T value, T, int64_t) { return double(value); });
-    for (int64_t c = 0; c < channels; ++c) mean[c] = static_cast<T>(sum_[c] / static_cast<double>(m));
+    double m = static_cast<double>(local_m);
+    if (synchronised) {
+      std::copy(sum_.begin(), sum_.end(), exchange_.begin());
+      exchange_[static_cast<size_t>(channels)] = m;
+      sync_->allreduce_sum(std::span<double>(exchange_.data(), static_cast<size_t>(channels) + 1));
+      std::copy(exchange_.begin(), exchange_.begin() + channels, sum_.begin());
+      m = exchange_[static_cast<size_t>(channels)];
+      if (m <= 1) {
+        throw std::invalid_argument("BatchNorm expected more than 1 value per channel when training, got " +
+                                    std::to_string(static_cast<int64_t>(m)) + " over the ranks");
+      }
+    }
+    count_ = m;
+    for (int64_t c = 0; c < channels; ++c) mean[c] = static_cast<T>(sum_[c] / m);
     sum_per_channel(in, in, n, channels, spatial_, second_sum_.data(), [=](T value, T, int64_t c) {
       const double deviation = double(value) - double(mean[c]);
       return deviation * deviation;
     });
+    if (synchronised) sync_->allreduce_sum(second_sum_.span());
     for (int64_t c = 0; c < channels; ++c) {
-      const double biased_var = second_sum_[c] / static_cast<double>(m);
-      const double unbiased_var = second_sum_[c] / static_cast<double>(m - 1);
+      const double biased_var = second_sum_[c] / count_;
+      const double unbiased_var = second_sum_[c] / (count_ - 1);
       inv_std[c] = static_cast<T>(1.0 / std::sqrt(biased_var + eps_));
       running_mean_[c] = static_cast<T>((1 - momentum_) * running_mean_[c] + momentum_ * mean[c]);
       running_var_[c] = static_cast<T>((1 - momentum_) * running_var_[c] + momentum_ * unbiased_var);
@@ -182,7 +201,7 @@ const Tensor<T>& BatchNorm<T>::backward(const Tensor<T>& dy) {
   }
   const int64_t n = dy.rows();
   const int64_t channels = num_features_;
-  const double m = static_cast<double>(n * spatial_);
+  double m = static_cast<double>(n * spatial_);
   const T* g = dy.data();
   const T* x_hat = normalized_.data();
 
@@ -201,6 +220,15 @@ const Tensor<T>& BatchNorm<T>::backward(const Tensor<T>& dy) {
 
   // Batch statistics: dx = (γ/σ)·(dy − mean(dy) − x̂·mean(dy·x̂)), the header's formula divided through by M.
   // Running statistics are constants: dx = (γ/σ)·dy, the same with both means taken as 0.
+  if (sync_ != nullptr && used_batch_stats_) {
+    // dx takes the global batch's sums (dβ and dγ above are this shard's: DataParallel sums them).
+    std::copy(sum_dy, sum_dy + channels, exchange_.begin());
+    std::copy(sum_dy_x_hat, sum_dy_x_hat + channels, exchange_.begin() + channels);
+    sync_->allreduce_sum(std::span<double>(exchange_));
+    std::copy(exchange_.begin(), exchange_.begin() + channels, sum_dy);
+    std::copy(exchange_.begin() + channels, exchange_.end(), sum_dy_x_hat);
+    m = count_;
+  }
   double* mean_dy = sum_dy;  // the sums' buffers, reused
   double* mean_dy_x_hat = sum_dy_x_hat;
   for (int64_t c = 0; c < channels; ++c) {

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "nnlab/data/data_loader.h"
+#include "nnlab/distributed/data_parallel.h"
 #include "nnlab/state/model_state.h"
 
 namespace nnlab {
@@ -194,6 +195,11 @@ History Trainer::fit(BatchSource& loader, BatchSource* validation, const FitOpti
     progress_ = progress;
     explosion.restore(progress_);
   }
+  std::optional<DataParallel> parallel;
+  if (communicator_ != nullptr && communicator_->size() > 1) {
+    parallel.emplace(*communicator_, model_);
+    parallel->start();
+  }
   // Room for the planned steps' losses, up to a bound: a run planned for a billion
   // epochs starts as any other and grows its record as it goes (rarely, doubling).
   constexpr int64_t kReservedSteps = int64_t{1} << 20;
@@ -205,6 +211,7 @@ History Trainer::fit(BatchSource& loader, BatchSource* validation, const FitOpti
     return progress_.seconds + std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   };
   Tensor<float> x, y;
+  Tensor<float> shard_x, shard_y;  // this rank's rows of x and y, when data-parallel
   FitProgress& p = progress_;
   while (p.step < state.total_steps && !state.stop) {
     if (!p.in_epoch) {
@@ -224,21 +231,45 @@ History Trainer::fit(BatchSource& loader, BatchSource* validation, const FitOpti
       for (auto& c : callbacks_) c->on_step_begin(state);
       model_.zero_grad();
       double loss = 0;
-      int64_t rows = 0;
+      int64_t rows = 0, correct = 0;
+      bool computed = false;  // a backward ran on this rank (a shard may have no rows)
+      // Alone, a batch's loss has weight 1 (of `accumulate`, its share of the rows); in data
+      // parallel, each rank's shard its share of the rows, and the ranks' sum is the loss.
+      const bool weighted = accumulate > 1 || parallel.has_value();
       for (int64_t batch = 1;; ++batch) {
         augment.apply(x, rng);
-        const Tensor<float>& output = model_.forward(x);
-        const double batch_loss = static_cast<double>(loss_.forward(output, y));
-        const double share = static_cast<double>(x.rows()) / static_cast<double>(group);
-        loss += accumulate == 1 ? batch_loss : share * batch_loss;
-        if (!std::isfinite(batch_loss)) {
-          throw TrainingDiverged(divergence_message(batch_loss, p.step + 1, p.epoch, optimizer_.lr()), p.step + 1);
-        }
-        if (classification) p.correct += count_correct(output, y);
         rows += x.rows();
-        model_.backward(loss_.backward(accumulate == 1 ? 1.0F : static_cast<float>(share)));
+        if (parallel) {
+          parallel->shard(x, shard_x);
+          parallel->shard(y, shard_y);
+        }
+        const Tensor<float>& inputs = parallel ? shard_x : x;
+        const Tensor<float>& targets = parallel ? shard_y : y;
+        if (inputs.rows() > 0) {
+          const Tensor<float>& output = model_.forward(inputs);
+          const double batch_loss = static_cast<double>(loss_.forward(output, targets));
+          const double share = static_cast<double>(inputs.rows()) / static_cast<double>(group);
+          loss += weighted ? share * batch_loss : batch_loss;
+          if (!std::isfinite(batch_loss) && !parallel) {
+            throw TrainingDiverged(divergence_message(batch_loss, p.step + 1, p.epoch, optimizer_.lr()), p.step + 1);
+          }
+          if (classification) correct += count_correct(output, targets);
+          model_.backward(loss_.backward(weighted ? static_cast<float>(share) : 1.0F));
+          computed = true;
+        }
         if (batch == accumulate || !loader.next(x, y)) break;
       }
+      if (parallel) {
+        parallel->allreduce_gradients(computed);
+        double sums[2] = {loss, static_cast<double>(correct)};
+        parallel->allreduce(sums);
+        loss = sums[0];
+        correct = static_cast<int64_t>(sums[1]);
+        if (!std::isfinite(loss)) {
+          throw TrainingDiverged(divergence_message(loss, p.step + 1, p.epoch, optimizer_.lr()), p.step + 1);
+        }
+      }
+      p.correct += correct;
       loss += optimizer_.penalty();
       if (!std::isfinite(loss)) {
         throw TrainingDiverged(divergence_message(loss, p.step + 1, p.epoch, optimizer_.lr()), p.step + 1);
@@ -255,6 +286,13 @@ History Trainer::fit(BatchSource& loader, BatchSource* validation, const FitOpti
       p.seen += rows;
       history.step_loss.push_back(static_cast<float>(loss));
       for (auto& c : callbacks_) c->on_step_end(state, loss);
+      // A signal reaches the ranks at different steps: they stop together, at the first.
+      if (parallel) {
+        double asked[2] = {state.stop ? 1.0 : 0.0, state.interrupted ? 1.0 : 0.0};
+        parallel->allreduce(asked);
+        if (asked[1] > 0 && !state.interrupted) state.interrupt("interrupted on another rank");
+        if (asked[0] > 0 && !state.stop) state.request_stop("stopped on another rank");
+      }
     }
     if (state.interrupted) break;  // inside the epoch: the checkpoint continues it
     p.in_epoch = false;
@@ -263,6 +301,7 @@ History Trainer::fit(BatchSource& loader, BatchSource* validation, const FitOpti
     record.steps = p.step;
     record.train_loss = p.loss_sum / static_cast<double>(std::max<int64_t>(p.seen, 1));
     record.train_accuracy = classification ? static_cast<double>(p.correct) / static_cast<double>(p.seen) : NAN;
+    if (parallel) parallel->broadcast_buffers();  // every rank evaluates rank 0's model
     if (validation != nullptr && validation->samples() > 0) {
       const Metrics val = evaluate_in_place(model_, loss_, *validation);
       record.val_loss = val.loss;
@@ -274,6 +313,7 @@ History Trainer::fit(BatchSource& loader, BatchSource* validation, const FitOpti
     for (auto& c : callbacks_) c->on_epoch_end(state, record);
   }
   p.seconds = elapsed();
+  communication_seconds_ = parallel ? parallel->communication_seconds() : 0.0;
   explosion.save(p);
   if (state.stop) {
     history.stop_reason = state.stop_reason;

@@ -28,10 +28,18 @@
 //
 // Training needs more than one value per channel (M > 1), as in PyTorch: a batch of one
 // dense sample is an std::invalid_argument (every x̂ would be 0). Eval takes any batch.
+//
+// Synchronised (PyTorch's SyncBatchNorm, data-parallel training under mpirun --sync-batchnorm):
+// in training mode the sums Σx, Σ(x − μ)², Σdy and Σdy·x̂ and the count M are summed over the
+// ranks, so that every rank normalises its shard with the global batch's statistics, as one
+// process would; dβ and dγ stay the shard's own (DataParallel sums the gradients). Every rank
+// must then run every training forward and backward, with at least one sample each.
 
 #include "nnlab/layers/layer.h"
 
 namespace nnlab {
+
+class Communicator;
 
 template <typename T>
 class BatchNorm final : public Layer<T> {
@@ -62,6 +70,8 @@ class BatchNorm final : public Layer<T> {
   Tensor<T>& running_mean() { return running_mean_; }
   Tensor<T>& running_var() { return running_var_; }
   int64_t num_batches_tracked() const { return num_batches_tracked_; }
+  // Statistics over the communicator's ranks (nullptr: this process's batch alone, the default).
+  void synchronize(Communicator* communicator) { sync_ = communicator; }
 
  private:
   void check_input(const Tensor<T>& x) const;
@@ -82,6 +92,9 @@ class BatchNorm final : public Layer<T> {
   // sample n is the block x[(n·C + c)·spatial, (n·C + c + 1)·spatial).
   int64_t spatial_ = 0;
   Tensor<T> output_, input_grad_;
+  Communicator* sync_ = nullptr;
+  std::vector<double> exchange_;  // the sums sent to the other ranks: 2·C values
+  double count_ = 0;              // M, over the ranks when synchronised
 };
 
 }  // namespace nnlab

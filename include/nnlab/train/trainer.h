@@ -20,6 +20,7 @@
 #include "nnlab/data/augmentation.h"
 #include "nnlab/data/data_loader.h"
 #include "nnlab/data/dataset.h"
+#include "nnlab/distributed/communicator.h"
 #include "nnlab/losses/loss.h"
 #include "nnlab/train/callback.h"
 #include "nnlab/train/evaluate.h"
@@ -104,6 +105,12 @@ class Trainer {
   // instead of starting afresh: the same weights, batches, masks and history, to the bit.
   // Checked when fit starts; a mismatch throws std::runtime_error naming the entry.
   void resume_from(StateDict state) { resume_ = std::move(state); }
+  // Data-parallel training over the communicator's ranks (distributed/data_parallel.h): every
+  // rank calls fit alike; each trains on its share of every batch and the gradients are summed.
+  // A communicator of one rank changes nothing. It must outlive the calls of fit.
+  void distribute(Communicator& communicator) { communicator_ = &communicator; }
+  // Seconds of the last fit this rank spent exchanging with the others (0 alone).
+  double communication_seconds() const { return communication_seconds_; }
 
  private:
   Module<float>& model_;
@@ -111,6 +118,8 @@ class Trainer {
   Optimizer<float>& optimizer_;
   std::vector<std::shared_ptr<Callback>> callbacks_;
   std::optional<StateDict> resume_;
+  Communicator* communicator_ = nullptr;
+  double communication_seconds_ = 0;
   // Of the last fit, for state_dict(); the loader and generator refer to the data and
   // generator fit was given, which must outlive the call of state_dict().
   BatchSource* loader_ = nullptr;
