@@ -37,7 +37,7 @@ if awk -v l="$load" 'BEGIN { exit !(l > 1.0) }'; then
 fi
 echo
 
-echo "== nnlab $("$build/nnlab" --version | head -1)"
+echo "== $("$build/nnlab" --version | head -1)"
 "$build/nnlab" --version | tail -n +2
 echo "== nnlab_bench (Google Benchmark; best of 3 repetitions goes to the tables)"
 "$bench_binary" --benchmark_format=console --benchmark_repetitions=3 \
