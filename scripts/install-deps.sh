@@ -22,6 +22,7 @@ packages=(
   libomp-14-dev           # clang's OpenMP runtime, for the fuzz build
   libonnx-dev libprotobuf-dev  # ONNX export (nnlab export --onnx): ONNX's ModelProto and checker
   python3-onnx                 # the tests: ONNX's Python checker on every exported file
+  libcpp-httplib-dev           # nnlab lab: its HTTP server (cpp-httplib)
 )
 # The tests run exported files in onnxruntime-node (scripts/install-onnxruntime.sh): Node.js and
 # npm, Debian's unless a node is installed already (NodeSource's carries its own npm).

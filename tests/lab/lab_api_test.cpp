@@ -1,0 +1,153 @@
+// LabApi's handlers called directly: bad requests answer 4xx with a message naming the field,
+// and a run on the two spirals trains, streams its events and leaves its record in the log folder.
+
+#include "nnlab/lab/lab_api.h"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "nnlab/lab/logdir.h"
+#include "temp_dir.h"
+
+namespace nnlab::lab {
+namespace {
+
+using namespace std::chrono_literals;
+using nnlab::test::TempDir;
+
+std::string api_error(const ApiReply& reply) {
+  return nlohmann::json::parse(reply.body).at("error").get<std::string>();
+}
+
+// Every event of a run's feed until it closes (or a minute passes).
+std::vector<FeedEvent> feed_to_end(LabRun& run) {
+  std::vector<FeedEvent> events;
+  const auto deadline = std::chrono::steady_clock::now() + 60s;
+  while (std::chrono::steady_clock::now() < deadline) {
+    const auto news = run.feed().after(events.empty() ? 0 : events.back().id, 1s);
+    if (news.empty() && run.feed().closed()) break;
+    events.insert(events.end(), news.begin(), news.end());
+  }
+  return events;
+}
+
+TEST(LabApi, MalformedRequestsAnswer400WithAMessage) {
+  LabApi api({.logdir = ""});
+  struct Case {
+    std::string body, wanted;
+  };
+  const Case cases[] = {
+      {"{not json", "not JSON"},
+      {"[1, 2]", "must be a JSON object"},
+      {"", "not JSON"},
+      {R"({"data": 3})", "data: must be a text, got 3"},
+      {R"({"data": "spirals", "points": 3})", "points: must be from 8"},
+      {R"({"data": "spirals", "noise": -1})", "noise: must be from 0 to 2"},
+      {R"({"pace": -5})", "pace: must be 0"},
+      {R"({"data": "no-such-data.csv"})", "no-such-data.csv"},
+      {R"({"config": {"model": "linear:5,relux"}})", "relux"},
+      {R"({"config": {"model": "linear:3"}})", "linear:2"},  // 3 outputs for 2 classes
+      {R"({"config": {"batch_size": 0}})", "batch"},
+      {R"({"config": {"optimizer": {"name": "sgdd"}}})", "sgdd"},
+      {R"({"config": "fast"})", "config: must be an object"},
+      {R"({"config": {"epochs": "many"}})", "epochs"},
+  };
+  for (const Case& c : cases) {
+    const ApiReply reply = api.create_run(c.body);
+    EXPECT_EQ(reply.status, 400) << c.body;
+    EXPECT_NE(api_error(reply).find(c.wanted), std::string::npos) << c.body << " → " << api_error(reply);
+  }
+  const ApiReply huge = api.create_run(std::string(2 << 20, ' '));
+  EXPECT_EQ(huge.status, 400);
+  EXPECT_NE(api_error(huge).find("at most 1048576"), std::string::npos);
+  EXPECT_EQ(nlohmann::json::parse(api.list_runs().body)["runs"].size(), 0u);
+}
+
+TEST(LabApi, UnknownRunsAndBadControlsAreRefused) {
+  LabApi api({.logdir = ""});
+  EXPECT_EQ(api.control_run("nope", R"({"action": "pause"})").status, 404);
+  EXPECT_EQ(api.delete_run("nope").status, 404);
+  EXPECT_EQ(api.find_run("nope"), nullptr);
+  const ApiReply made = api.create_run(R"({"data": "xor", "points": 200, "config": {"epochs": 1000}})");
+  ASSERT_EQ(made.status, 201) << made.body;
+  const std::string id = nlohmann::json::parse(made.body)["id"];
+  EXPECT_EQ(api.control_run(id, R"({"action": "jump"})").status, 400);
+  EXPECT_NE(api_error(api.control_run(id, R"({"action": "jump"})")).find("action: must be pause"), std::string::npos);
+  EXPECT_NE(api_error(api.control_run(id, R"({"lr": -2})")).find("lr: must be a number above 0"), std::string::npos);
+  EXPECT_NE(api_error(api.control_run(id, R"({"lr": "fast"})")).find("lr: must be a number above 0"),
+            std::string::npos);
+  EXPECT_EQ(api.control_run(id, "{oops").status, 400);
+  EXPECT_EQ(api.control_run(id, R"({"lr": 0.001})").status, 200);
+  EXPECT_EQ(api.control_run(id, R"({"pace": 0})").status, 200);
+  EXPECT_EQ(api.find_run(id)->control().pace(), 0);
+  EXPECT_NE(api_error(api.control_run(id, R"({"pace": "x"})")).find("pace: must be 0"), std::string::npos);
+  EXPECT_EQ(api.control_run(id, R"({"action": "stop"})").status, 200);
+  const std::vector<FeedEvent> events = feed_to_end(*api.find_run(id));
+  ASSERT_FALSE(events.empty());
+  const nlohmann::json done = nlohmann::json::parse(events.back().data);
+  EXPECT_EQ(events.back().type, "done");
+  EXPECT_EQ(done["outcome"], "stopped");
+  EXPECT_EQ(api.delete_run(id).status, 200);
+  EXPECT_EQ(api.find_run(id), nullptr);
+}
+
+TEST(LabApi, ARunOnTheSpiralsStreamsItsBoundaryAndLeavesItsRecord) {
+  TempDir dir;
+  LabApi api({.logdir = dir.str()});
+  const ApiReply made = api.create_run(R"({"data": "spirals", "pace": 0, "config": {"epochs": 150}})");
+  ASSERT_EQ(made.status, 201) << made.body;
+  const std::string id = nlohmann::json::parse(made.body)["id"];
+  const std::vector<FeedEvent> events = feed_to_end(*api.find_run(id));
+  ASSERT_GE(events.size(), 4u);
+  EXPECT_EQ(events.front().type, "start");
+  const nlohmann::json start = nlohmann::json::parse(events.front().data);
+  EXPECT_EQ(start["points"].size(), 1000u);
+  EXPECT_EQ(start["spec"], "linear:16,tanh,linear:16,tanh,linear:2");
+  int epochs = 0;
+  nlohmann::json map, layers, last_epoch;
+  for (const FeedEvent& e : events) {
+    if (e.type == "epoch") ++epochs, last_epoch = nlohmann::json::parse(e.data);
+    if (e.type == "boundary") map = nlohmann::json::parse(e.data);
+    if (e.type == "layers") layers = nlohmann::json::parse(e.data);
+  }
+  EXPECT_EQ(epochs, 150);
+  ASSERT_FALSE(map.is_null());
+  EXPECT_EQ(map["p"].size(), 64u * 64u * 2u);
+  EXPECT_EQ(map["resolution"], 64);
+  for (const auto& p : map["p"]) ASSERT_TRUE(p.get<int>() >= 0 && p.get<int>() <= 255);
+  ASSERT_FALSE(layers.is_null());
+  EXPECT_EQ(layers["histograms"].size(), 2u);  // the two tanh layers
+  EXPECT_EQ(layers["histograms"][0]["lo"], -1);
+  EXPECT_GE(layers["layers"].size(), 4u);
+  // The spirals are learnt: the network separates them.
+  EXPECT_GT(last_epoch["val_accuracy"].get<double>(), 0.9);
+  const nlohmann::json done = nlohmann::json::parse(events.back().data);
+  EXPECT_EQ(done["outcome"], "done");
+  EXPECT_GT(done["test"]["accuracy"].get<double>(), 0.9);
+
+  // Its record, as nnlab train --out keeps one, listed in the log folder.
+  EXPECT_TRUE(std::filesystem::exists(dir.path() / id / "history.json"));
+  const nlohmann::json runs = nlohmann::json::parse(api.logdir_runs().body)["runs"];
+  ASSERT_EQ(runs.size(), 1u);
+  EXPECT_EQ(runs[0]["name"], id);
+  EXPECT_EQ(runs[0]["epochs"], 150);
+  EXPECT_EQ(runs[0]["settings"]["data"].get<std::string>().substr(0, 8), "spirals:");
+  const nlohmann::json progress = nlohmann::json::parse(api.logdir_progress(id, "0").body);
+  ASSERT_EQ(progress["lines"].size(), 152u);  // settings, 150 epochs, stop reason
+  EXPECT_EQ(progress["lines"][1]["epoch"], 1);
+  EXPECT_EQ(progress["complete"], true);
+  const auto end = progress["offset"].get<int64_t>();
+  EXPECT_EQ(end, static_cast<int64_t>(std::filesystem::file_size(dir.path() / id / "progress.jsonl")));
+  EXPECT_EQ(nlohmann::json::parse(api.logdir_progress(id, std::to_string(end)).body)["lines"].size(), 0u);
+  EXPECT_NE(api_error(api.logdir_progress("../etc", "0")).find("name: must be a folder"), std::string::npos);
+  EXPECT_NE(api_error(api.logdir_progress(id, "-4")).find("offset: must be 0 or a positive"), std::string::npos);
+  EXPECT_NE(api_error(api.logdir_progress(id, "12abc")).find("offset"), std::string::npos);
+  EXPECT_NE(api_error(api.logdir_progress("missing", "0")).find("holds no run"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace nnlab::lab

@@ -1,0 +1,163 @@
+// nnlab lab in a real browser: Playwright (playwright-core, tests/lab/package-lock.json) drives
+// Debian's /usr/bin/chromium. Starts `nnlab lab --port 0`, loads the page, trains on the two
+// spirals until they are separated, checks from the canvas pixels that the boundary and the
+// curves are drawn, pauses and steps, compares two runs and runs an experiment.
+//
+//   node tests/lab/lab_browser_test.js build/nnlab [docs/images]   (screenshots when a folder is given)
+
+const { spawn } = require("child_process");
+const fs = require("fs");
+const os = require("os");
+const path = require("path");
+let chromium;
+try {
+  ({ chromium } = require("playwright-core"));
+} catch (e) {
+  console.error("lab browser test: playwright-core is not installed: run scripts/install-playwright.sh (make test does)");
+  process.exit(1);
+}
+
+const [nnlab, shots] = process.argv.slice(2);
+const work = fs.mkdtempSync(path.join(os.tmpdir(), "nnlab-lab-browser-"));
+let lab = null;
+let browser = null;
+
+function fail(message) {
+  throw new Error(message);
+}
+
+function check(condition, message) {
+  if (!condition) fail(message);
+  console.log("ok: " + message);
+}
+
+// Starts the lab and resolves with the URL it prints.
+function startLab() {
+  return new Promise((resolve, reject) => {
+    lab = spawn(nnlab, ["lab", "--port", "0", "--logdir", path.join(work, "runs")], { stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    const timer = setTimeout(() => reject(new Error("nnlab lab printed no URL in 20 s: " + out)), 20000);
+    lab.stdout.on("data", (d) => {
+      out += d;
+      const m = out.match(/nnlab lab: (http:\/\/\S+)/);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    });
+    lab.stderr.on("data", (d) => process.stderr.write(d));
+    lab.on("exit", (code) => reject(new Error("nnlab lab exited with " + code + ": " + out)));
+  });
+}
+
+// Share of a canvas's pixels that are not white, and of those near each class colour.
+async function canvasPixels(page, selector) {
+  return page.evaluate((sel) => {
+    const canvas = document.querySelector(sel);
+    const data = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
+    let inked = 0, orange = 0, blue = 0;
+    for (let i = 0; i < data.length; i += 4) {
+      const [r, g, b, a] = [data[i], data[i + 1], data[i + 2], data[i + 3]];
+      if (a > 0 && (r < 235 || g < 235 || b < 235)) inked++;
+      if (a > 0 && r > g + 30 && r > b + 40) orange++;
+      if (a > 0 && b > r + 40) blue++;
+    }
+    const n = data.length / 4;
+    return { inked: inked / n, orange: orange / n, blue: blue / n };
+  }, selector);
+}
+
+async function statusStep(page) {
+  const text = await page.textContent("#run-status");
+  const m = text.match(/step (\d+)/);
+  return m ? Number(m[1]) : -1;
+}
+
+async function main() {
+  const url = await startLab();
+  console.log("lab at " + url);
+  browser = await chromium.launchPersistentContext(path.join(work, "profile"), {
+    executablePath: "/usr/bin/chromium",
+    headless: true,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+      "--disable-sync", "--no-first-run"],
+    viewport: { width: 1360, height: 900 },
+  });
+  const page = await browser.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  await page.goto(url);
+  await page.waitForSelector("body[data-ready='1']", { timeout: 15000 });
+  check(await page.inputValue("#data") === "spirals", "the page opens on the two spirals");
+
+  // Start on the defaults; the loss falls and the spirals are separated.
+  const started = Date.now();
+  await page.click("#start");
+  await page.waitForFunction(() => Number(document.body.dataset.valAccuracy || 0) >= 0.95, null, { timeout: 60000 });
+  const seconds = (Date.now() - started) / 1000;
+  check(seconds < 30, `the spirals are separated (validation accuracy >= 95%) ${seconds.toFixed(1)} s after Start`);
+  const firstLoss = await page.evaluate(() => Number(document.body.dataset.firstLoss));
+  const loss = await page.evaluate(() => Number(document.body.dataset.lastLoss));
+  check(loss < firstLoss / 3, `the loss fell from ${firstLoss.toFixed(3)} to ${loss.toFixed(3)}`);
+
+  // Pause: the steps stop; Step takes one more.
+  await page.click("#pause");
+  await page.waitForSelector("body[data-run-state='paused']");
+  await page.waitForTimeout(600);
+  const held = await statusStep(page);
+  await page.waitForTimeout(800);
+  check(await statusStep(page) === held, `paused at step ${held}, it stays there`);
+  await page.click("#step");
+  await page.waitForFunction((s) => {
+    const m = document.getElementById("run-status").textContent.match(/step (\d+)/);
+    return m && Number(m[1]) === s + 1;
+  }, held, { timeout: 10000 });
+  check(true, "Step takes exactly one step");
+
+  const map = await canvasPixels(page, "#boundary");
+  check(map.orange > 0.15 && map.blue > 0.15, `the boundary map shows both classes (${(100 * map.orange).toFixed(0)}% orange, ${(100 * map.blue).toFixed(0)}% blue)`);
+  const curve = await canvasPixels(page, "#loss-chart canvas");
+  check(curve.inked > 0.01, `the loss curve is drawn (${(100 * curve.inked).toFixed(1)}% of its canvas inked)`);
+  const hist = await page.$$eval("#histograms canvas", (c) => c.length);
+  check(hist === 2, "an activation histogram for each of the two tanh layers");
+  if (shots) await page.screenshot({ path: path.join(shots, "lab-playground.png") });
+
+  await page.click("#stop");
+  await page.waitForSelector("body[data-run-state='finished']", { timeout: 20000 });
+
+  // A second run, with a smaller learning rate, then the two compared.
+  await page.fill("#lr", "0.003");
+  await page.fill("#epochs", "30");
+  await page.click("#start");
+  await page.waitForSelector("body[data-run-state='finished']", { timeout: 60000 });
+  await page.click("button[data-tab='compare']");
+  await page.waitForSelector("#runs-table tbody tr:nth-child(2)", { timeout: 10000 });
+  const boxes = await page.$$("#runs-table tbody input[type=checkbox]");
+  check(boxes.length === 2, "both runs are listed in the log folder");
+  for (const box of boxes) await box.check();
+  await page.waitForFunction(() => document.querySelectorAll("#settings-table tr:first-child th").length === 3, null,
+    { timeout: 10000 });
+  const differing = await page.$$eval("#settings-table td", (tds) => tds.filter((td) => td.style.background).length);
+  check(differing >= 4, "their settings side by side, the differences marked");
+  await page.waitForTimeout(500);
+  const overlay = await canvasPixels(page, "#compare-loss canvas");
+  check(overlay.inked > 0.01, "their curves overlaid");
+  if (shots) await page.screenshot({ path: path.join(shots, "lab-compare.png") });
+
+  check(errors.length === 0, "no script errors on the page" + (errors.length ? ": " + errors.join("; ") : ""));
+}
+
+main()
+  .then(async () => {
+    await browser.close();
+    lab.kill("SIGTERM");
+    fs.rmSync(work, { recursive: true, force: true });
+    console.log("lab browser test: passed");
+    process.exit(0);
+  })
+  .catch(async (e) => {
+    console.error("lab browser test: FAILED: " + e.message);
+    if (browser) await browser.close().catch(() => {});
+    if (lab) lab.kill("SIGTERM");
+    process.exit(1);
+  });
