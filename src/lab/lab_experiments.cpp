@@ -59,7 +59,7 @@ Job optimizer_paths(const nlohmann::json& params) {
                                 std::to_string(surface.ymax) + "]");
   }
   return [surface, steps, which](RunFeed& feed, const std::atomic<bool>& stop) {
-    constexpr int n = 80;
+    constexpr int n = 120;
     std::vector<double> grid;
     for (int row = 0; row < n; ++row) {
       for (int col = 0; col < n; ++col) {

@@ -31,12 +31,12 @@ export async function postJson(path, body) {
   }));
 }
 
-// Follows a run's feed (server-sent events): handlers[type](data) for each event; returns
-// a function that stops following. The feed ends with a "done" event.
-export function follow(runId, handlers) {
-  const source = new EventSource(withToken("/api/runs/" + encodeURIComponent(runId) + "/events"));
+// Follows a feed of server-sent events at `path`: handlers[type](data) for each event; returns a
+// function that stops following. A feed ends with a "done" event.
+export function followFeed(path, handlers) {
+  const source = new EventSource(withToken(path));
   const types = ["start", "step", "epoch", "boundary", "layers", "warning", "status", "confusion", "worst", "done",
-    "point", "experiment"];
+    "experiment", "result"];
   for (const type of types) {
     source.addEventListener(type, (event) => {
       const handler = handlers[type];
@@ -48,4 +48,9 @@ export function follow(runId, handlers) {
     if (source.readyState === EventSource.CLOSED && handlers.lost) handlers.lost();
   };
   return () => source.close();
+}
+
+// A run's feed: "start", "step", "epoch", ..., "done".
+export function follow(runId, handlers) {
+  return followFeed("/api/runs/" + encodeURIComponent(runId) + "/events", handlers);
 }

@@ -85,6 +85,8 @@ export class Compare {
       run.offset = r.offset;
       run.complete = r.complete || r.offset < 0;
     }
+    // How many epochs of each ticked run are drawn (for tests and the curious).
+    $("compare").dataset.epochs = JSON.stringify(Object.fromEntries([...this.selected].map(([n, r]) => [n, r.epochs.length])));
     this.draw();
   }
 

@@ -216,8 +216,10 @@ export class Playground {
   }
 
   async togglePause() {
-    await this.control({ action: this.state === "paused" ? "resume" : "pause" });
-    this.setState(this.state === "paused" ? "running" : "paused");
+    // The target is chosen before the request: the run's own "status" event may arrive first.
+    const target = this.state === "paused" ? "running" : "paused";
+    this.setState(target);
+    await this.control({ action: target === "paused" ? "pause" : "resume" });
   }
 
   async control(body) {
