@@ -144,6 +144,22 @@ async function main() {
   check(overlay.inked > 0.01, "their curves overlaid");
   if (shots) await page.screenshot({ path: path.join(shots, "lab-compare.png") });
 
+  // On images: after training, the confusion matrix and the worst-classified test images.
+  await page.click("button[data-tab='playground']");
+  await page.selectOption("#data", "mnist");
+  await page.fill("#epochs", "1");
+  await page.selectOption("#pace", "0");
+  await page.click("#start");
+  await page.waitForSelector("body[data-run-state='finished']", { timeout: 60000 });
+  await page.waitForSelector("#test-view:not([hidden]) #worst canvas", { timeout: 10000 });
+  check(await page.$$eval(".confusion tr", (rows) => rows.length) === 11, "MNIST: a 10-class confusion matrix");
+  check(await page.$$eval("#worst canvas", (c) => c.length) >= 8, "and the worst-classified test images");
+  if (shots) {
+    await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+    await page.screenshot({ path: path.join(shots, "lab-mnist.png") });
+  }
+  await page.click("button[data-tab='compare']");
+
   // A run of nnlab train in another "terminal" shows up and is followed while it trains.
   const trainer = spawn(nnlab, ["train", "--data", "mnist", "--epochs", "6", "--batch-size", "8", "--threads", "1",
     "--progress", "quiet", "--out", path.join(work, "runs", "from-the-terminal")], { stdio: "ignore" });

@@ -140,6 +140,7 @@ export class Playground {
     if (this.unfollow) this.unfollow();
     this.unfollow = null;
     this.map.clear();
+    document.querySelector("figure.map").hidden = false;
     this.loss.reset(this.lossSeries());
     this.accuracy.reset(this.accuracySeries());
     $("histograms").innerHTML = "";
@@ -162,6 +163,7 @@ export class Playground {
         $("map-caption").textContent = e.points ? "The decision boundary: the model's class over the plane, with the training points." :
           "No map: the data is not 2-D.";
         this.map.setPoints(e.points || []);
+        document.querySelector("figure.map").hidden = !e.points;
         $("live-lr").value = e.settings.config.optimizer.lr;
       },
       step: (e) => {
