@@ -122,8 +122,19 @@ async function main() {
   check(hist === 2, "an activation histogram for each of the two tanh layers");
   if (shots) await page.screenshot({ path: path.join(shots, "lab-playground.png") });
 
-  await page.click("#stop");
+  // A second tab: the run (paused in the first) is listed; it watches it from its start, then stops it.
+  const second = await browser.newPage();
+  second.on("pageerror", (e) => errors.push(String(e)));
+  await second.goto(url);
+  await second.waitForSelector("#lab-runs li button.watch", { timeout: 10000 });
+  await second.click("#lab-runs li button.watch");
+  await second.waitForFunction(() => Number(document.body.dataset.valAccuracy || 0) >= 0.95, null, { timeout: 20000 });
+  const seen = await canvasPixels(second, "#boundary");
+  check(seen.orange > 0.15 && seen.blue > 0.15, "a second tab watches the run from its start, boundary and all");
+  await second.click("#lab-runs li button.stop");
   await page.waitForSelector("body[data-run-state='finished']", { timeout: 20000 });
+  check((await page.textContent("#run-status")).includes("stopped from the lab"), "and stops it: the first tab sees it stop");
+  await second.close();
 
   // A second run, with a smaller learning rate, then the two compared.
   await page.fill("#lr", "0.003");

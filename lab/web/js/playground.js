@@ -76,10 +76,53 @@ export class Playground {
     $("step").addEventListener("click", () => this.control({ action: "step" }));
     $("stop").addEventListener("click", () => this.control({ action: "stop" }));
     $("reset").addEventListener("click", () => this.reset());
+    this.listRuns();
+    setInterval(() => this.listRuns(), 3000);
     $("live-lr").addEventListener("change", () => this.control({ lr: Number($("live-lr").value) }));
     $("pace").addEventListener("change", () => {
       if (this.state === "running" || this.state === "paused") this.control({ pace: Number($("pace").value) });
     });
+  }
+
+  // The runs of this lab that are still training (started in this tab, another, or one closed):
+  // each may be watched from its start or stopped.
+  async listRuns() {
+    let runs = [];
+    try {
+      ({ runs } = await getJson("/api/runs"));
+    } catch (e) {
+      return;
+    }
+    const live = runs.filter((r) => r.status === "running" || r.status === "paused");
+    const box = $("lab-runs");
+    box.hidden = live.length === 0;
+    const list = box.querySelector("ul");
+    list.innerHTML = "";
+    for (const r of live) {
+      const item = document.createElement("li");
+      item.dataset.run = r.id;
+      const label = document.createElement("span");
+      label.textContent = `${r.id.replace(/^lab-\d+-/, "")} ${r.data} · ${r.spec} · ${r.status}`;
+      label.title = r.id;
+      const watch = document.createElement("button");
+      watch.textContent = r.id === this.run ? "shown" : "Watch";
+      watch.className = "watch";
+      watch.disabled = r.id === this.run;
+      watch.addEventListener("click", () => {
+        this.clearView();
+        this.show(r.id);
+        this.listRuns();
+      });
+      const stop = document.createElement("button");
+      stop.textContent = "Stop";
+      stop.className = "stop";
+      stop.addEventListener("click", async () => {
+        await postJson("/api/runs/" + encodeURIComponent(r.id) + "/control", { action: "stop" }).catch(() => {});
+        this.listRuns();
+      });
+      item.append(label, watch, stop);
+      list.append(item);
+    }
   }
 
   dataChanged() {
@@ -201,6 +244,7 @@ export class Playground {
         $("run-status").textContent = `${this.describe || ""} · ${d.outcome}: ${d.stop_reason}${test ? " · " + test : ""}`;
         if (d.error) this.message(d.error);
         document.body.dataset.runDone = this.run;
+        this.listRuns();
       },
       lost: () => this.message("The connection to the lab was lost (is nnlab lab still running?)"),
     });
