@@ -39,6 +39,28 @@ std::pair<double, double> histogram_range(const std::string& type, std::span<con
 
 bool is_activation(const std::string& type) { return type == "ReLU" || type == "Tanh" || type == "Sigmoid"; }
 
+constexpr int64_t kFiltersShown = 32;
+
+// A convolution's first kFiltersShown filters (their first input channel), each scaled to 0-255 on
+// its own range: {"count", "height", "width", "pixels"}.
+nlohmann::json filters_json(Module<float>& conv) {
+  const std::vector<Parameter<float>> params = conv.parameters();
+  if (params.empty() || params.front().value->shape().rank() != 4) return nullptr;
+  const Tensor<float>& w = *params.front().value;
+  const Shape& shape = w.shape();
+  const int64_t count = std::min(shape[0], kFiltersShown), kh = shape[2], kw = shape[3];
+  const int64_t per_filter = shape[1] * kh * kw;
+  std::vector<int> pixels;
+  for (int64_t f = 0; f < count; ++f) {
+    const float* first = w.data() + f * per_filter;
+    const auto [lo, hi] = std::minmax_element(first, first + kh * kw);
+    const double range = *hi > *lo ? *hi - *lo : 1.0;
+    for (int64_t p = 0; p < kh * kw; ++p)
+      pixels.push_back(static_cast<int>(std::lround(255 * (first[p] - *lo) / range)));
+  }
+  return {{"count", count}, {"height", kh}, {"width", kw}, {"pixels", pixels}};
+}
+
 }  // namespace
 
 BoundaryGrid grid_around(const Dataset& data, int resolution) {
@@ -191,8 +213,10 @@ void LiveView::publish_layers(TrainState& state) {
     state.model.set_training(training);
   }
   if (layers.empty() && histograms.empty()) return;
-  feed_.publish("layers",
-                {{"step", step_}, {"layers", layers}, {"parameters", parameters}, {"histograms", histograms}});
+  nlohmann::json event = {{"step", step_}, {"layers", layers}, {"parameters", parameters}, {"histograms", histograms}};
+  if (!children.empty() && children.front().second->type() == "Conv2d")
+    event["filters"] = filters_json(*children.front().second);
+  feed_.publish("layers", event);
 }
 
 void LiveView::on_epoch_end(TrainState& state, const EpochRecord& r) {

@@ -149,5 +149,38 @@ TEST(LabApi, ARunOnTheSpiralsStreamsItsBoundaryAndLeavesItsRecord) {
   EXPECT_NE(api_error(api.logdir_progress("missing", "0")).find("holds no run"), std::string::npos);
 }
 
+TEST(LabApi, ACnnOnMnistShowsItsFiltersConfusionMatrixAndWorstImages) {
+  LabApi api({.logdir = ""});
+  const ApiReply made = api.create_run(
+      R"({"data": "mnist", "pace": 0, "config": {"model": "conv:4x3x3,relu,linear:10", "epochs": 1, "train_size": 500,
+          "optimizer": {"name": "adam", "lr": 0.003}}})");
+  ASSERT_EQ(made.status, 201) << made.body;
+  const std::vector<FeedEvent> events = feed_to_end(*api.find_run(nlohmann::json::parse(made.body)["id"]));
+  nlohmann::json layers, confusion, worst;
+  for (const FeedEvent& e : events) {
+    if (e.type == "layers") layers = nlohmann::json::parse(e.data);
+    if (e.type == "confusion") confusion = nlohmann::json::parse(e.data);
+    if (e.type == "worst") worst = nlohmann::json::parse(e.data);
+    EXPECT_NE(e.type, "boundary");  // not 2-D
+  }
+  ASSERT_FALSE(layers.is_null());
+  EXPECT_EQ(layers["filters"]["count"], 4);
+  EXPECT_EQ(layers["filters"]["pixels"].size(), 4u * 3u * 3u);
+  ASSERT_FALSE(confusion.is_null());
+  ASSERT_EQ(confusion["matrix"].size(), 10u);
+  int64_t total = 0, diagonal = 0;
+  for (int i = 0; i < 10; ++i) {
+    for (int j = 0; j < 10; ++j) total += confusion["matrix"][i][j].get<int64_t>();
+    diagonal += confusion["matrix"][i][i].get<int64_t>();
+  }
+  EXPECT_EQ(total, 2000);  // the bundled sample's test images
+  EXPECT_DOUBLE_EQ(confusion["accuracy"].get<double>(), static_cast<double>(diagonal) / 2000);
+  EXPECT_GT(confusion["accuracy"].get<double>(), 0.5);
+  ASSERT_EQ(worst["items"].size(), 16u);
+  EXPECT_EQ(worst["items"][0]["pixels"].size(), 784u);
+  EXPECT_NE(worst["items"][0]["label"], worst["items"][0]["predicted"]);
+  EXPECT_GE(worst["items"][0]["confidence"].get<double>(), worst["items"][15]["confidence"].get<double>());
+}
+
 }  // namespace
 }  // namespace nnlab::lab

@@ -7,6 +7,8 @@
 //
 //   optimizer-paths        {"surface": "bowl"|"saddle", "x": -7, "y": 2, "steps": 30}
 //   activation-histograms  {"activation": "sigmoid"|"tanh"|"relu"}
+//   optimizers-mnist       {}   (the textbook's six optimizers, 2,000 iterations each)
+//   inits-mnist            {}   (std 0.01, Xavier, He with SGD)
 //   batchnorm              {}   (on MNIST)
 //   overfitting            {}   (on MNIST)
 //   early-stopping         {}   (on MNIST)

@@ -7,7 +7,7 @@
 //   "boundary"  on 2-D data, the class probabilities over a grid of the plane (every map_every)
 //   "layers"    per layer the activations' mean and std and the gradient norms, per weight its
 //               gradient norm and update ratio (the Monitor's samples), with an activation
-//               histogram per activation layer (every map_every)
+//               histogram per activation layer, and a CNN's first-layer filters (every map_every)
 //   "warning"   each of the Monitor's health warnings (vanishing gradients, dead ReLUs, ...)
 //
 // It keeps the run to the control's pace (steps per second) by waiting after each step.

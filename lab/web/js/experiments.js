@@ -125,6 +125,11 @@ export class Experiments {
     } else if (name === "activation-histograms") {
       view.grid = document.createElement("div");
       view.charts.append(view.grid);
+    } else if (name === "optimizers-mnist" || name === "inits-mnist") {
+      view.holder = document.createElement("div");
+      view.holder.style.width = "640px";
+      view.text = document.createElement("p");
+      view.charts.append(view.holder, view.text);
     } else if (name === "early-stopping") {
       view.text = document.createElement("p");
       view.chart = smallChart(view.charts, "Loss by epoch", [{ label: "train", color: color(0) },
@@ -147,6 +152,14 @@ export class Experiments {
       row.append(label);
       r.layers.forEach((layer, i) => row.append(histogramCanvas(layer, `layer ${i + 1}, std ${layer.std.toFixed(2)}`)));
       view.grid.append(row);
+    } else if (name === "optimizers-mnist" || name === "inits-mnist") {
+      // Redrawn with every run that arrives: one curve each, on the same iterations.
+      const series = view.results.map((res, i) => ({ label: res.label, color: color(i) }));
+      if (!view.chart) view.chart = new LineChart(view.holder, series, { title: "Training loss (smoothed)", xLabel: "iteration", yLabel: "loss", log: true });
+      else view.chart.reset(series);
+      view.results.forEach((res, i) => res.loss.forEach((v, k) => view.chart.add(i, k * res.every, v)));
+      view.text.textContent = view.results.map((res) => `${res.label}: test accuracy ${(100 * res.test_accuracy).toFixed(1)}%` +
+        (res.failure ? ` (${res.failure})` : "")).join(" · ");
     } else if (name === "batchnorm") {
       const chart = smallChart(view.charts, `weights N(0, ${r.std}²)`, [{ label: "without BatchNorm", color: color(0) },
         { label: "with BatchNorm", color: color(1) }], "train accuracy");

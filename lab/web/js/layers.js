@@ -109,3 +109,26 @@ export function drawWorst(element, worst, classes) {
     element.append(figure);
   }
 }
+
+// A CNN's first-layer filters, each on its own grey scale, drawn large.
+export function drawFilters(element, filters) {
+  element.innerHTML = "";
+  if (!filters) return;
+  const { count, height, width, pixels } = filters;
+  for (let f = 0; f < count; f++) {
+    const canvas = document.createElement("canvas");
+    canvas.width = width;
+    canvas.height = height;
+    canvas.style.width = "28px";
+    canvas.style.imageRendering = "pixelated";
+    canvas.style.margin = "1px";
+    const ctx = canvas.getContext("2d");
+    const image = ctx.createImageData(width, height);
+    for (let p = 0; p < width * height; p++) {
+      const v = pixels[f * width * height + p];
+      image.data.set([v, v, v, 255], 4 * p);
+    }
+    ctx.putImageData(image, 0, 0);
+    element.append(canvas);
+  }
+}

@@ -3,7 +3,7 @@
 import { follow, getJson, postJson } from "./api.js";
 import { BoundaryMap } from "./boundary.js";
 import { color, LineChart } from "./charts.js";
-import { addWarning, drawConfusion, drawGradNorms, drawHistograms, drawWorst } from "./layers.js";
+import { addWarning, drawConfusion, drawFilters, drawGradNorms, drawHistograms, drawWorst } from "./layers.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -229,6 +229,8 @@ export class Playground {
       layers: (e) => {
         drawGradNorms($("grad-norms"), e.parameters);
         drawHistograms($("histograms"), e.histograms);
+        $("filters-box").hidden = !e.filters;
+        drawFilters($("filters"), e.filters);
       },
       warning: (w) => addWarning($("warnings"), w),
       status: (s) => this.setState(s.state),
