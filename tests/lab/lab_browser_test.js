@@ -213,6 +213,11 @@ async function main() {
   await page.click(histograms + " button.run");
   await page.waitForSelector(histograms + "[data-done='done'][data-results='4']", { timeout: 20000 });
   check(await page.$$eval(histograms + " canvas", (c) => c.length) === 20, "activation histograms: 4 inits × 5 layers");
+  const search = "#experiment-search";
+  await page.fill(search + " input[data-param='trials']", "12");
+  await page.click(search + " button.run");
+  await page.waitForSelector(search + "[data-done='done'][data-results='12']", { timeout: 60000 });
+  check((await page.textContent(search + " p:last-child")).includes("best: lr"), "a hyperparameter search of 12 trials, its best named");
   if (shots) {
     await page.setViewportSize({ width: 1360, height: 760 });
     await page.screenshot({ path: path.join(shots, "lab-experiments.png") });

@@ -33,6 +33,8 @@ TEST(LabExperiments, BadNamesAndParametersAnswer400) {
       {R"({"name": "optimizer-paths", "params": {"steps": 0}})", "steps: must be from 1 to 1000, got 0"},
       {R"({"name": "optimizer-paths", "params": [1]})", "params: must be an object"},
       {R"({"name": "activation-histograms", "params": {"activation": "gelu"}})", "activation: must be sigmoid, tanh"},
+      {R"({"name": "search", "params": {"trials": 0}})", "trials: must be from 1 to 200, got 0"},
+      {R"({"name": "search", "params": {"trials": "30"}})", "trials: must be an integer, got \"30\""},
       {"{]", "not JSON"},
   };
   for (const auto& [body, wanted] : cases) {

@@ -9,6 +9,7 @@
 //   activation-histograms  {"activation": "sigmoid"|"tanh"|"relu"}
 //   optimizers-mnist       {}   (the textbook's six optimizers, 2,000 iterations each)
 //   inits-mnist            {}   (std 0.01, Xavier, He with SGD)
+//   search                 {"trials": 30}   (random search of lr and weight decay on the spirals)
 //   batchnorm              {}   (on MNIST)
 //   overfitting            {}   (on MNIST)
 //   early-stopping         {}   (on MNIST)

@@ -55,3 +55,40 @@ export function drawPaths(canvas, header, paths) {
     ctx.strokeRect(px(header.start[0]) - 5, py(header.start[1]) - 5, 10, 10);
   }
 }
+
+// The search's trials: validation accuracy against the learning rate (log scale), each point's
+// colour its weight decay (pale: little, dark: much).
+export function drawTrials(canvas, trials) {
+  const ctx = canvas.getContext("2d");
+  const w = canvas.width, h = canvas.height, left = 44, bottom = 28;
+  ctx.fillStyle = "#fff";
+  ctx.fillRect(0, 0, w, h);
+  ctx.strokeStyle = "#e4e7eb";
+  ctx.fillStyle = "#7b8794";
+  ctx.font = "11px system-ui, sans-serif";
+  const px = (lr) => left + ((Math.log10(lr) + 4) / 4) * (w - left - 10);
+  const py = (score) => 8 + (1 - (score - 0.4) / 0.6) * (h - bottom - 8);
+  for (let e = -4; e <= 0; e++) {
+    ctx.beginPath();
+    ctx.moveTo(px(10 ** e), 8);
+    ctx.lineTo(px(10 ** e), h - bottom);
+    ctx.stroke();
+    ctx.fillText(`1e${e}`, px(10 ** e) - 10, h - bottom + 14);
+  }
+  for (const s of [0.4, 0.6, 0.8, 1.0]) {
+    ctx.beginPath();
+    ctx.moveTo(left, py(s));
+    ctx.lineTo(w - 10, py(s));
+    ctx.stroke();
+    ctx.fillText(s.toFixed(1), 10, py(s) + 4);
+  }
+  ctx.fillText("learning rate", w / 2 - 30, h - 2);
+  for (const t of trials) {
+    if (t.score === null) continue;
+    const k = (Math.log10(t.weight_decay) + 6) / 5;  // 1e-6 … 1e-1
+    ctx.beginPath();
+    ctx.arc(px(t.lr), py(Math.max(0.4, t.score)), 4.5, 0, 2 * Math.PI);
+    ctx.fillStyle = `rgb(${Math.round(240 - 200 * k)},${Math.round(160 - 90 * k)},${Math.round(90 - 40 * k)})`;
+    ctx.fill();
+  }
+}

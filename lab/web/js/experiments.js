@@ -3,11 +3,12 @@
 
 import { followFeed, getJson, postJson } from "./api.js";
 import { color, LineChart } from "./charts.js";
-import { drawPaths } from "./experiment_charts.js";
+import { drawPaths, drawTrials } from "./experiment_charts.js";
 
 const controls = {
   "optimizer-paths": `<label>Surface <select data-param="surface"><option>bowl</option><option>saddle</option></select></label>
     <span class="muted">click the contour plot to start from there</span>`,
+  search: `<label>Trials <input data-param="trials" type="number" min="1" max="200" value="30"></label>`,
   "activation-histograms": `<label>Activation <select data-param="activation"><option>sigmoid</option><option>tanh</option>
     <option>relu</option></select></label>`,
 };
@@ -67,7 +68,7 @@ export class Experiments {
 
   params(div, extra) {
     const params = { ...extra };
-    div.querySelectorAll("[data-param]").forEach((el) => { params[el.dataset.param] = el.value; });
+    div.querySelectorAll("[data-param]").forEach((el) => { params[el.dataset.param] = el.type === "number" ? Number(el.value) : el.value; });
     return params;
   }
 
@@ -125,6 +126,13 @@ export class Experiments {
     } else if (name === "activation-histograms") {
       view.grid = document.createElement("div");
       view.charts.append(view.grid);
+    } else if (name === "search") {
+      view.canvas = document.createElement("canvas");
+      view.canvas.width = 520;
+      view.canvas.height = 260;
+      view.text = document.createElement("p");
+      view.charts.append(view.canvas, view.text);
+      drawTrials(view.canvas, []);
     } else if (name === "optimizers-mnist" || name === "inits-mnist") {
       view.holder = document.createElement("div");
       view.holder.style.width = "640px";
@@ -152,6 +160,12 @@ export class Experiments {
       row.append(label);
       r.layers.forEach((layer, i) => row.append(histogramCanvas(layer, `layer ${i + 1}, std ${layer.std.toFixed(2)}`)));
       view.grid.append(row);
+    } else if (name === "search") {
+      drawTrials(view.canvas, view.results);
+      const best = view.results.filter((t) => t.score !== null).sort((a, b) => b.score - a.score)[0];
+      view.text.textContent = `${view.results.length} of ${view.header.trials} trials (${view.header.epochs} epochs each` +
+        ` on the spirals; colour: weight decay, pale 1e-6 to dark 1e-1)` + (best ? `; best: lr ${best.lr.toPrecision(2)}, ` +
+        `weight decay ${best.weight_decay.toPrecision(2)}, validation accuracy ${(100 * best.score).toFixed(1)}%` : "");
     } else if (name === "optimizers-mnist" || name === "inits-mnist") {
       // Redrawn with every run that arrives: one curve each, on the same iterations.
       const series = view.results.map((res, i) => ({ label: res.label, color: color(i) }));
