@@ -48,6 +48,7 @@ RunSettings run_settings_from_json(const nlohmann::json& j) {
   read_field(j, "points", s.points, "an integer");
   read_field(j, "noise", s.noise, "a number");
   read_field(j, "batchnorm", s.batchnorm, "true or false");
+  read_field(j, "residual", s.residual, "true or false");
   read_field(j, "pace", s.pace, "a number");
   if (s.data.empty()) throw std::invalid_argument("data: must name a dataset, got \"\"");
   if (s.points < 8 || s.points > kMaxPoints) {
@@ -72,16 +73,24 @@ RunSettings run_settings_from_json(const nlohmann::json& j) {
 }
 
 nlohmann::json to_json(const RunSettings& s) {
-  return {{"name", s.name},           {"data", s.data}, {"points", s.points},         {"noise", s.noise},
-          {"batchnorm", s.batchnorm}, {"pace", s.pace}, {"config", to_json(s.config)}};
+  return {{"name", s.name},           {"data", s.data},         {"points", s.points}, {"noise", s.noise},
+          {"batchnorm", s.batchnorm}, {"residual", s.residual}, {"pace", s.pace},     {"config", to_json(s.config)}};
 }
 
 std::string lab_model_spec(const RunSettings& s, int64_t outputs) {
-  if (!s.config.model.empty() || !s.batchnorm) return "";
+  if (!s.config.model.empty() || (!s.batchnorm && !s.residual)) return "";
+  const std::string norm = s.batchnorm ? ",batchnorm" : "";
+  const std::string drop = s.config.dropout > 0 ? ",dropout:" + std::to_string(s.config.dropout) : "";
   std::string spec;
-  for (const int64_t width : s.config.hidden) {
-    spec += "linear:" + std::to_string(width) + ",batchnorm," + s.config.activation + ",";
-    if (s.config.dropout > 0) spec += "dropout:" + std::to_string(s.config.dropout) + ",";
+  for (size_t i = 0; i < s.config.hidden.size(); ++i) {
+    const std::string width = "linear:" + std::to_string(s.config.hidden[i]);
+    if (s.residual && i > 0) {
+      // A block of two layers whose input is added to its output (a projection where the widths differ).
+      spec += "res(" + width + norm + "," + s.config.activation + "," + width + norm + ")," + s.config.activation +
+              drop + ",";
+    } else {
+      spec += width + norm + "," + s.config.activation + drop + ",";
+    }
   }
   return spec + "linear:" + std::to_string(outputs);
 }

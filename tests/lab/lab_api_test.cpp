@@ -149,6 +149,28 @@ TEST(LabApi, ARunOnTheSpiralsStreamsItsBoundaryAndLeavesItsRecord) {
   EXPECT_NE(api_error(api.logdir_progress("missing", "0")).find("holds no run"), std::string::npos);
 }
 
+TEST(LabApi, BatchNormAndResidualBlocksBuildTheirSpec) {
+  RunSettings s;
+  s.config = lab_default_config();
+  EXPECT_EQ(lab_model_spec(s, 2), "");  // TrainConfig's own MLP
+  s.batchnorm = true;
+  EXPECT_EQ(lab_model_spec(s, 2), "linear:16,batchnorm,tanh,linear:16,batchnorm,tanh,linear:2");
+  s.batchnorm = false;
+  s.residual = true;
+  s.config.hidden = {16, 16, 32};
+  EXPECT_EQ(lab_model_spec(s, 3),
+            "linear:16,tanh,res(linear:16,tanh,linear:16),tanh,res(linear:32,tanh,linear:32),tanh,linear:3");
+  LabApi api({.logdir = ""});
+  const ApiReply made = api.create_run(R"({"data": "circles", "residual": true, "batchnorm": true, "pace": 0,
+      "config": {"hidden": [8, 8, 12], "epochs": 2}})");
+  ASSERT_EQ(made.status, 201) << made.body;
+  const auto events = feed_to_end(*api.find_run(nlohmann::json::parse(made.body)["id"]));
+  EXPECT_EQ(nlohmann::json::parse(events.front().data)["spec"],
+            "linear:8,batchnorm,tanh,res(linear:8,batchnorm,tanh,linear:8,batchnorm),tanh,"
+            "res(linear:12,batchnorm,tanh,linear:12,batchnorm),tanh,linear:2");
+  EXPECT_EQ(nlohmann::json::parse(events.back().data)["outcome"], "done") << events.back().data;
+}
+
 TEST(LabApi, ACnnOnMnistShowsItsFiltersConfusionMatrixAndWorstImages) {
   LabApi api({.logdir = ""});
   const ApiReply made = api.create_run(

@@ -23,6 +23,7 @@ struct RunSettings {
   int64_t points = 1000;         // toys: training points (a quarter as many test points)
   double noise = 0.1;            // toys
   bool batchnorm = false;        // BatchNorm after every hidden Linear (before its activation)
+  bool residual = false;         // every hidden layer after the first a residual block of two
   double pace = 300;             // steps per second (RunControl::set_pace); 0: full speed
   TrainConfig config;
 };
@@ -36,7 +37,8 @@ RunSettings run_settings_from_json(const nlohmann::json& j);
 nlohmann::json to_json(const RunSettings& settings);
 
 // The model spec for `outputs` outputs: the config's own when it names a model, the hidden
-// layers with BatchNorm when asked, or empty (TrainConfig's MLP, with its Dropout).
+// layers with BatchNorm or as residual blocks when asked, or empty (TrainConfig's MLP, with its
+// Dropout).
 std::string lab_model_spec(const RunSettings& settings, int64_t outputs);
 
 }  // namespace nnlab::lab

@@ -153,7 +153,8 @@ export class Playground {
       schedule: $("schedule").value, weight_decay: number("weight_decay", "weight decay"),
       batch_size: number("batch_size", "batch size"), epochs: number("epochs", "epochs"), seed: number("seed", "seed"),
     };
-    return { data, pace: Number($("pace").value), noise: number("noise", "noise"), points: number("points", "points"), batchnorm: $("batchnorm").checked, config };
+    return { data, pace: Number($("pace").value), noise: number("noise", "noise"), points: number("points", "points"), batchnorm: $("batchnorm").checked,
+      residual: $("residual").checked, config };
   }
 
   message(text) {
