@@ -28,7 +28,7 @@ export class LineChart {
       axes: [{ label: this.options.xLabel }, { label: this.options.yLabel, size: 56 }],
       series: [{ label: this.options.xLabel }].concat(this.series.map((s) => ({
         label: s.label, stroke: s.color, width: s.width || 2, dash: s.dash, spanGaps: true,
-        points: { show: !!s.points },
+        points: s.points ? {} : { show: false },  // {}: uPlot shows them while they are sparse
       }))),
     }, [[]].concat(this.series.map(() => [])), this.element);
     this.dirty = false;

@@ -37,12 +37,12 @@ export class Playground {
   }
 
   lossSeries() {
-    return [{ label: "train (steps)", color: "#9fb3c8", width: 1 }, { label: "train (epoch)", color: color(0) },
-      { label: "validation", color: color(1) }];
+    return [{ label: "train (steps)", color: "#9fb3c8", width: 1 }, { label: "train (epoch)", color: color(0), points: true },
+      { label: "validation", color: color(1), points: true }];
   }
 
   accuracySeries() {
-    return [{ label: "train", color: color(0) }, { label: "validation", color: color(1) }];
+    return [{ label: "train", color: color(0), points: true }, { label: "validation", color: color(1), points: true }];
   }
 
   async init() {
