@@ -149,6 +149,37 @@ TEST(LabApi, ARunOnTheSpiralsStreamsItsBoundaryAndLeavesItsRecord) {
   EXPECT_NE(api_error(api.logdir_progress("missing", "0")).find("holds no run"), std::string::npos);
 }
 
+TEST(LabApi, TheLogFolderListsLiveAndDamagedRunsWithoutFailing) {
+  TempDir dir;
+  std::filesystem::create_directories(dir.path() / "live");
+  nnlab::test::write_bytes(
+      dir.file("live/progress.jsonl"),
+      "{\"settings\": {\"data\": \"xor\"}}\n{\"epoch\": 1, \"train_loss\": 0.5}\n{\"epoch\": 2, \"tra");
+  std::filesystem::create_directories(dir.path() / "damaged");
+  nnlab::test::write_bytes(dir.file("damaged/history.json"), "{\"epochs\": [");
+  std::filesystem::create_directories(dir.path() / "not-a-run");
+  LabApi api({.logdir = dir.str()});
+  const nlohmann::json runs = nlohmann::json::parse(api.logdir_runs().body)["runs"];
+  ASSERT_EQ(runs.size(), 2u);
+  for (const nlohmann::json& run : runs) {
+    if (run["name"] == "live") {
+      EXPECT_EQ(run["live"], true);
+      EXPECT_EQ(run["epochs"], 1);  // the torn last line is not read yet
+      EXPECT_EQ(run["settings"]["data"], "xor");
+    } else {
+      EXPECT_EQ(run["name"], "damaged");
+      EXPECT_TRUE(run.contains("error")) << run.dump();
+    }
+  }
+  const nlohmann::json progress = nlohmann::json::parse(api.logdir_progress("live", "0").body);
+  EXPECT_EQ(progress["lines"].size(), 2u);
+  EXPECT_EQ(progress["complete"], false);
+  EXPECT_EQ(api.logdir_progress("damaged", "0").status, 400);
+  EXPECT_EQ(api.logdir_progress("not-a-run", "0").status, 400);
+  LabApi nowhere({.logdir = dir.file("missing")});
+  EXPECT_EQ(nlohmann::json::parse(nowhere.logdir_runs().body)["runs"].size(), 0u);
+}
+
 TEST(LabApi, BatchNormAndResidualBlocksBuildTheirSpec) {
   RunSettings s;
   s.config = lab_default_config();
