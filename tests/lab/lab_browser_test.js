@@ -139,6 +139,7 @@ async function main() {
   // A second run, with a smaller learning rate, then the two compared.
   await page.fill("#lr", "0.003");
   await page.fill("#epochs", "30");
+  await page.selectOption("#pace", "0");
   await page.click("#start");
   await page.waitForSelector("body[data-run-state='finished']", { timeout: 60000 });
   await page.click("button[data-tab='compare']");
@@ -159,7 +160,6 @@ async function main() {
   await page.click("button[data-tab='playground']");
   await page.selectOption("#data", "mnist");
   await page.fill("#epochs", "1");
-  await page.selectOption("#pace", "0");
   await page.click("#start");
   await page.waitForSelector("body[data-run-state='finished']", { timeout: 60000 });
   await page.waitForSelector("#test-view:not([hidden]) #worst canvas", { timeout: 10000 });
