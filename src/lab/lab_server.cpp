@@ -21,10 +21,22 @@ void reply(httplib::Response& res, const ApiReply& r) {
   res.set_content(r.body, r.content_type.c_str());
 }
 
-// The request's token: the query's, or the header's.
+constexpr const char* kTokenCookie = "nnlab_token";
+
+// The request's token: the query's, the header's, or the cookie's (which the page's own requests
+// for its scripts and styles carry: they name no token).
 std::string token_of(const httplib::Request& req) {
   if (req.has_param("token")) return req.get_param_value("token");
-  return req.get_header_value("X-Nnlab-Token");
+  if (req.has_header("X-Nnlab-Token")) return req.get_header_value("X-Nnlab-Token");
+  const std::string cookies = req.get_header_value("Cookie");
+  const std::string key = std::string(kTokenCookie) + "=";
+  for (size_t at = cookies.find(key); at != std::string::npos; at = cookies.find(key, at + 1)) {
+    if (at == 0 || cookies[at - 1] == ' ' || cookies[at - 1] == ';') {
+      const size_t end = cookies.find(';', at);
+      return cookies.substr(at + key.size(), end == std::string::npos ? std::string::npos : end - at - key.size());
+    }
+  }
+  return "";
 }
 
 std::string sse_text(const FeedEvent& e) {
@@ -108,6 +120,10 @@ void LabServer::routes() {
     if (!options_.token.empty() && token_of(req) != options_.token) {
       reply(res, error_reply(403, "this lab needs its token: open the URL nnlab lab printed (…/?token=…)"));
       return httplib::Server::HandlerResponse::Handled;
+    }
+    if (!options_.token.empty() && req.has_param("token")) {
+      res.set_header("Set-Cookie",
+                     std::string(kTokenCookie) + "=" + options_.token + "; Path=/; HttpOnly; SameSite=Strict");
     }
     return httplib::Server::HandlerResponse::Unhandled;
   });

@@ -20,6 +20,7 @@ try {
 const [nnlab, shots] = process.argv.slice(2);
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "nnlab-lab-browser-"));
 let lab = null;
+let guarded = null;  // a second lab, with a token
 let browser = null;
 
 function fail(message) {
@@ -31,13 +32,16 @@ function check(condition, message) {
   console.log("ok: " + message);
 }
 
-// Starts the lab and resolves with the URL it prints.
-function startLab() {
+// Starts a lab and resolves with the URL it prints (and the process, as `lab` for the first).
+function startLab(extra = []) {
   return new Promise((resolve, reject) => {
-    lab = spawn(nnlab, ["lab", "--port", "0", "--logdir", path.join(work, "runs")], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(nnlab, ["lab", "--port", "0", "--logdir", path.join(work, "runs")].concat(extra),
+      { stdio: ["ignore", "pipe", "pipe"] });
+    if (!lab) lab = child;
+    else guarded = child;
     let out = "";
     const timer = setTimeout(() => reject(new Error("nnlab lab printed no URL in 20 s: " + out)), 20000);
-    lab.stdout.on("data", (d) => {
+    child.stdout.on("data", (d) => {
       out += d;
       const m = out.match(/nnlab lab: (http:\/\/\S+)/);
       if (m) {
@@ -45,8 +49,8 @@ function startLab() {
         resolve(m[1]);
       }
     });
-    lab.stderr.on("data", (d) => process.stderr.write(d));
-    lab.on("exit", (code) => reject(new Error("nnlab lab exited with " + code + ": " + out)));
+    child.stderr.on("data", (d) => process.stderr.write(d));
+    child.on("exit", (code) => reject(new Error("nnlab lab exited with " + code + ": " + out)));
   });
 }
 
@@ -223,6 +227,19 @@ async function main() {
     await page.screenshot({ path: path.join(shots, "lab-experiments.png") });
   }
 
+  // A lab with a token: the page opened with it works (its scripts come with the cookie it sets);
+  // a request without it is refused.
+  const tokenUrl = await startLab(["--token", "t0ken"]);
+  check(tokenUrl.endsWith("/?token=t0ken"), "a lab with a token prints it in its URL");
+  const guardedPage = await browser.newPage();
+  guardedPage.on("pageerror", (e) => errors.push(String(e)));
+  await guardedPage.goto(tokenUrl);
+  await guardedPage.waitForSelector("body[data-ready='1']", { timeout: 15000 });
+  const refused = await guardedPage.evaluate(async (u) => (await fetch(u.replace(/\?token=.*/, "api/options"),
+    { credentials: "omit" })).status, tokenUrl);
+  check(refused === 403, "its page works with the token, a request without it gets 403");
+  guarded.kill("SIGTERM");
+
   check(errors.length === 0, "no script errors on the page" + (errors.length ? ": " + errors.join("; ") : ""));
 }
 
@@ -238,5 +255,6 @@ main()
     console.error("lab browser test: FAILED: " + e.message);
     if (browser) await browser.close().catch(() => {});
     if (lab) lab.kill("SIGTERM");
+    if (guarded) guarded.kill("SIGTERM");
     process.exit(1);
   });

@@ -100,6 +100,14 @@ TEST(LabServer, WithATokenEveryRequestMustCarryIt) {
   const auto header = c.Get("/", {{"X-Nnlab-Token", "s3cret"}});
   ASSERT_TRUE(header);
   EXPECT_EQ(header->status, 200);
+  // The page opened with the token sets a cookie, which its scripts are fetched with.
+  EXPECT_NE(with->get_header_value("Set-Cookie").find("nnlab_token=s3cret"), std::string::npos);
+  const auto script = c.Get("/js/app.js", {{"Cookie", "theme=dark; nnlab_token=s3cret"}});
+  ASSERT_TRUE(script);
+  EXPECT_EQ(script->status, 200);
+  const auto forged = c.Get("/js/app.js", {{"Cookie", "xnnlab_token=s3cret"}});
+  ASSERT_TRUE(forged);
+  EXPECT_EQ(forged->status, 403);
   EXPECT_EQ(random_token().size(), 32u);
   EXPECT_NE(random_token(), random_token());
 }

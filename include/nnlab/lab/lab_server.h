@@ -2,7 +2,8 @@
 // LabServer: nnlab lab's HTTP server (cpp-httplib). It serves the page from the files built into
 // the program (web_assets.h), routes /api/ to a LabApi it owns, and streams each run's feed as
 // server-sent events. It listens on loopback unless told another host; then every request must
-// carry the token (?token=T, or the header X-Nnlab-Token), which the page passes on.
+// carry the token (?token=T, the header X-Nnlab-Token, or the cookie nnlab_token that the page
+// opened with ?token=T is given, which its scripts and styles are then fetched with).
 //
 //   LabServer server({.host = "127.0.0.1", .port = 0, .api = {.logdir = "runs"}});
 //   std::printf("%s\n", server.url().c_str());   // the port the system chose
