@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -147,6 +148,38 @@ TEST(LabApi, ARunOnTheSpiralsStreamsItsBoundaryAndLeavesItsRecord) {
   EXPECT_NE(api_error(api.logdir_progress(id, "-4")).find("offset: must be 0 or a positive"), std::string::npos);
   EXPECT_NE(api_error(api.logdir_progress(id, "12abc")).find("offset"), std::string::npos);
   EXPECT_NE(api_error(api.logdir_progress("missing", "0")).find("holds no run"), std::string::npos);
+}
+
+TEST(LabApi, ALearningRateSetWhileItTrainsHoldsFromTheNextStep) {
+  LabApi api({.logdir = ""});
+  const ApiReply made = api.create_run(R"({"data": "xor", "points": 200, "pace": 2000, "config": {"epochs": 1000}})");
+  ASSERT_EQ(made.status, 201) << made.body;
+  const auto run = api.find_run(nlohmann::json::parse(made.body)["id"]);
+  // The first steps at the config's rate, then the page's.
+  std::vector<FeedEvent> events = run->feed().after(0, 5s);
+  while (std::none_of(events.begin(), events.end(), [](const FeedEvent& e) { return e.type == "step"; })) {
+    const auto news = run->feed().after(events.back().id, 5s);
+    ASSERT_FALSE(news.empty());
+    events.insert(events.end(), news.begin(), news.end());
+  }
+  ASSERT_EQ(api.control_run(run->id(), R"({"lr": 0.0007})").status, 200);
+  const int64_t mark = run->feed().last_id();
+  double lr = 0;
+  for (int64_t cursor = mark; lr != 0.0007;) {
+    const auto news = run->feed().after(cursor, 5s);
+    ASSERT_FALSE(news.empty());
+    for (const FeedEvent& e : news) {
+      if (e.type == "step" && e.id > mark + 1) lr = nlohmann::json::parse(e.data)["lr"];
+      cursor = e.id;
+    }
+  }
+  EXPECT_DOUBLE_EQ(lr, 0.0007);
+  for (const FeedEvent& e : events) {
+    if (e.type == "step") {
+      EXPECT_DOUBLE_EQ(nlohmann::json::parse(e.data)["lr"].get<double>(), 0.03);
+    }
+  }
+  ASSERT_EQ(api.control_run(run->id(), R"({"action": "stop"})").status, 200);
 }
 
 TEST(LabApi, TheLogFolderListsLiveAndDamagedRunsWithoutFailing) {
