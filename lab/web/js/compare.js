@@ -30,6 +30,10 @@ export class Compare {
 
   init() {
     $("refresh-runs").addEventListener("click", () => this.refresh());
+    // The list again every five seconds while the tab is shown: new runs and their last figures.
+    setInterval(() => {
+      if ($("compare").classList.contains("active")) this.refresh().catch(() => {});
+    }, 5000);
     this.loss = new LineChart($("compare-loss"), [], { title: "Validation loss (training loss without validation)", xLabel: "epoch", yLabel: "loss", log: true });
     this.acc = new LineChart($("compare-accuracy"), [], { title: "Validation accuracy", xLabel: "epoch", yLabel: "accuracy" });
   }
