@@ -23,6 +23,7 @@ packages=(
   libonnx-dev libprotobuf-dev  # ONNX export (nnlab export --onnx): ONNX's ModelProto and checker
   python3-onnx                 # the tests: ONNX's Python checker on every exported file
   libopenmpi-dev openmpi-bin   # MPI: mpirun -np N nnlab train (docs/scaling.md)
+  libcpp-httplib-dev           # nnlab lab: its HTTP server (cpp-httplib)
 )
 # The tests run exported files in onnxruntime-node (scripts/install-onnxruntime.sh): Node.js and
 # npm, Debian's unless a node is installed already (NodeSource's carries its own npm).

@@ -18,6 +18,7 @@
 #include "nnlab/report/run_report.h"
 #include "nnlab/train/checkpoint.h"
 #include "nnlab/train/progress.h"
+#include "nnlab/train/progress_log.h"
 #include "nnlab/train/train.h"
 #include "nnlab/train/trainer.h"
 #include "train_flags.h"
@@ -221,6 +222,14 @@ int run_train(TrainSettings s, const CheckpointFile* resume, Communicator& world
   }
   callbacks.after.push_back(on_root(world, std::make_shared<ProgressPrinter>(progress_mode(s.progress))));
   callbacks.after.push_back(std::make_shared<StopOnSignal>());
+  // progress.jsonl, a line per epoch as it goes, for nnlab lab to follow the run (a new run starts it
+  // afresh, a resumed one appends).
+  const std::string progress_path = s.out + "/progress.jsonl";
+  if (resume == nullptr && world.is_root()) std::filesystem::remove(progress_path);
+  nlohmann::json progress_settings = to_json(s.config);
+  progress_settings["data"] = s.data.empty() ? "mnist" : s.data;
+  progress_settings["command"] = train_command(s.config);
+  callbacks.after.push_back(on_root(world, std::make_shared<ProgressLog>(progress_path, progress_settings)));
   // Last, so that what it saves includes every other callback's view of the epoch.
   const std::string checkpoint_path = s.out + "/" + kCheckpointName;
   callbacks.after.push_back(on_root(

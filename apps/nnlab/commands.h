@@ -29,6 +29,7 @@ Run add_gradcheck(CLI::App& app);
 Run add_experiment_command(CLI::App& app);
 Run add_search(CLI::App& app, Communicator& world);  // mpirun: trials over the ranks
 Run add_export(CLI::App& app);
+Run add_lab(CLI::App& app);
 
 // A number as a person writes it: 0.1, 1e-05, 3.
 inline std::string number(double value) {

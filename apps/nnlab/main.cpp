@@ -192,6 +192,8 @@ int main(int argc, char** argv) {
       [&](CLI::App& sub) { return nnlab::cli::add_search(sub, *world); });
   add("export", "Write a saved model as an ONNX file (opset 17, dynamic batch) for onnxruntime and other runtimes",
       nnlab::cli::add_export);
+  add("lab", "Train networks in a local web page and watch them learn live; compare runs; run the experiments",
+      nnlab::cli::add_lab);
 
   if (argc > 1 && argv[1][0] != '-') {
     bool known = false;

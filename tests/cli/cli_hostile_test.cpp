@@ -101,7 +101,8 @@ TEST_F(CliHostile, IterationsBeyondTwoBillionEpochsAreRefusedNamingTheFlag) {
 // A disk that fills up as the run ends (a file-size limit: /bin/sh counts 512-byte
 // blocks, so writes past 64 KB fail):
 // the small history is written before the large model, so the finished run's
-// record is kept; the error names the file and why; no temporary file is left.
+// record is kept (with the progress.jsonl written as it trained); the error names the file and
+// why; no temporary file is left.
 TEST_F(CliHostile, AFullDiskKeepsTheHistoryAndSaysWhy) {
   const std::string out = (dir_ / "run").string();
   const CliResult r = run("train --hidden 100 --iterations 20 --threads 1 --progress quiet --out " + out,
@@ -115,7 +116,7 @@ TEST_F(CliHostile, AFullDiskKeepsTheHistoryAndSaysWhy) {
   std::vector<std::string> names;
   for (const auto& entry : std::filesystem::directory_iterator(out)) names.push_back(entry.path().filename());
   std::sort(names.begin(), names.end());
-  EXPECT_EQ(names, (std::vector<std::string>{"history.csv", "history.json"}));
+  EXPECT_EQ(names, (std::vector<std::string>{"history.csv", "history.json", "progress.jsonl"}));
 }
 
 TEST_F(CliHostile, ASearchThatCannotWriteItsTrialsSaysWhyAndWhere) {

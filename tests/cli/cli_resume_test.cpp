@@ -81,7 +81,8 @@ TEST_F(CliResume, KilledCnnWithBatchNormAndDropoutUnderAdam) {
 }
 
 TEST_F(CliResume, CtrlCStopsAfterTheStepWritesACheckpointAndSaysHowToResume) {
-  const std::string args = "train --model linear:32,relu,dropout:0.2,linear:10 --epochs 4 --progress lines";
+  // 30 epochs: on a fast idle machine 4 (0.03 s each) could end before the signal came.
+  const std::string args = "train --model linear:32,relu,dropout:0.2,linear:10 --epochs 30 --progress lines";
   ASSERT_EQ(run(args + " --out " + (dir_ / "whole").string()).code, 0);
   EXPECT_EQ(run_and_stop(args + " --checkpoint-every 1", dir_ / "stopped", "INT", 0.05), 130);
   const std::string log = slurp(dir_ / "stopped.log");

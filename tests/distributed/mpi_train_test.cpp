@@ -106,6 +106,8 @@ TEST_F(MpiTrain, RankZeroAloneWritesTheRun) {
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_TRUE(std::filesystem::exists(out / "model.safetensors"));
   EXPECT_TRUE(std::filesystem::exists(out / "history.json"));
+  // progress.jsonl (nnlab lab follows it): rank 0's lines alone, the settings, the epoch, the end.
+  EXPECT_EQ(count(slurp(out / "progress.jsonl"), "\n"), 3) << slurp(out / "progress.jsonl");
   int folders = 0;
   for (const auto& entry : std::filesystem::directory_iterator(dir_)) folders += entry.is_directory() ? 1 : 0;
   EXPECT_EQ(folders, 1) << "another rank chose a folder of its own";
