@@ -27,8 +27,7 @@ build: deps $(BUILD)/build.ninja
 # Every unit test, each fuzz target over its committed seed corpus (no new inputs), and the
 # concurrency tests under ThreadSanitizer.
 test: build fuzz-build tsan-build
-	@bash scripts/install-onnxruntime.sh  # the runtime the ONNX export tests run files in (npm, pinned)
-	@bash scripts/install-playwright.sh   # playwright-core, for the lab's browser test (npm, pinned)
+	@bash scripts/install-npm-tests.sh  # onnxruntime-node and playwright-core, for the ONNX and lab tests (pinned)
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 	cd $(FUZZ_BUILD) && ctest --output-on-failure -j $(JOBS)
 	cd $(TSAN_BUILD) && ctest --output-on-failure -j $(JOBS)

@@ -25,7 +25,7 @@ packages=(
   libopenmpi-dev openmpi-bin   # MPI: mpirun -np N nnlab train (docs/scaling.md)
   libcpp-httplib-dev           # nnlab lab: its HTTP server (cpp-httplib)
 )
-# The tests run exported files in onnxruntime-node (scripts/install-onnxruntime.sh): Node.js and
+# The tests run exported files in onnxruntime-node (scripts/install-npm-tests.sh): Node.js and
 # npm, Debian's unless a node is installed already (NodeSource's carries its own npm).
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
   packages+=(nodejs npm)

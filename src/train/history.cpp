@@ -15,18 +15,20 @@ std::string History::to_csv() const {
   return table.str();
 }
 
+nlohmann::json epoch_json(const EpochRecord& r) {
+  return {{"epoch", r.epoch},
+          {"steps", r.steps},
+          {"train_loss", json_number(r.train_loss)},
+          {"train_accuracy", json_number(r.train_accuracy)},
+          {"val_loss", json_number(r.val_loss)},
+          {"val_accuracy", json_number(r.val_accuracy)},
+          {"lr", json_number(r.lr)},
+          {"seconds", r.seconds}};
+}
+
 nlohmann::json History::to_json() const {
   nlohmann::json rows = nlohmann::json::array();
-  for (const auto& e : epochs) {
-    rows.push_back({{"epoch", e.epoch},
-                    {"steps", e.steps},
-                    {"train_loss", json_number(e.train_loss)},
-                    {"train_accuracy", json_number(e.train_accuracy)},
-                    {"val_loss", json_number(e.val_loss)},
-                    {"val_accuracy", json_number(e.val_accuracy)},
-                    {"lr", json_number(e.lr)},
-                    {"seconds", e.seconds}});
-  }
+  for (const auto& e : epochs) rows.push_back(epoch_json(e));
   nlohmann::json losses = nlohmann::json::array();
   for (float l : step_loss) losses.push_back(json_number(l));
   return {{"epochs", rows},

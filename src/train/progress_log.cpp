@@ -8,17 +8,6 @@
 
 namespace nnlab {
 
-nlohmann::json epoch_json(const EpochRecord& r) {
-  return {{"epoch", r.epoch},
-          {"steps", r.steps},
-          {"train_loss", json_number(r.train_loss)},
-          {"train_accuracy", json_number(r.train_accuracy)},
-          {"val_loss", json_number(r.val_loss)},
-          {"val_accuracy", json_number(r.val_accuracy)},
-          {"lr", json_number(r.lr)},
-          {"seconds", r.seconds}};
-}
-
 ProgressLog::ProgressLog(std::string path, nlohmann::json settings)
     : path_(std::move(path)), settings_(std::move(settings)) {}
 

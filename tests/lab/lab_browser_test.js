@@ -13,7 +13,7 @@ let chromium;
 try {
   ({ chromium } = require("playwright-core"));
 } catch (e) {
-  console.error("lab browser test: playwright-core is not installed: run scripts/install-playwright.sh (make test does)");
+  console.error("lab browser test: playwright-core is not installed: run scripts/install-npm-tests.sh (make test does)");
   process.exit(1);
 }
 

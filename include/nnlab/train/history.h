@@ -27,6 +27,10 @@ struct EpochRecord {
   double seconds = 0;  // wall time since training began
 };
 
+// An epoch's record as a JSON object (NaN as null): a row of history.json's "epochs", a line of
+// progress.jsonl (progress_log.h).
+nlohmann::json epoch_json(const EpochRecord& record);
+
 struct History final : Stateful {
   std::vector<EpochRecord> epochs;
   std::vector<float> step_loss;  // the loss of every step, in order

@@ -16,9 +16,6 @@
 
 namespace nnlab {
 
-// An epoch's record as the JSON object of its line (NaN as null).
-nlohmann::json epoch_json(const EpochRecord& record);
-
 class ProgressLog final : public Callback {
  public:
   ProgressLog(std::string path, nlohmann::json settings);
