@@ -9,6 +9,7 @@
 
 #include "nnlab/diagnostics/activation_stats.h"
 #include "nnlab/train/evaluate.h"
+#include "nnlab/train/history.h"
 
 namespace nnlab::lab {
 
@@ -221,15 +222,9 @@ void LiveView::publish_layers(TrainState& state) {
 
 void LiveView::on_epoch_end(TrainState& state, const EpochRecord& r) {
   publish_step(state);
-  feed_.publish("epoch", {{"epoch", r.epoch},
-                          {"steps", r.steps},
-                          {"train_loss", json_number(r.train_loss)},
-                          {"train_accuracy", json_number(r.train_accuracy)},
-                          {"val_loss", json_number(r.val_loss)},
-                          {"val_accuracy", json_number(r.val_accuracy)},
-                          {"lr", json_number(r.lr)},
-                          {"seconds", r.seconds},
-                          {"total_epochs", state.total_epochs}});
+  nlohmann::json epoch = epoch_json(r);  // a row of history.json, and how many epochs the run plans
+  epoch["total_epochs"] = state.total_epochs;
+  feed_.publish("epoch", epoch);
 }
 
 void LiveView::on_train_end(TrainState& state) {
