@@ -5,6 +5,7 @@
 #include <type_traits>
 
 #include "nnlab/kernels/gemm.h"
+#include "nnlab/kernels/single_channel_conv.h"
 #include "nnlab/kernels/threads.h"
 
 namespace nnlab {
@@ -103,6 +104,19 @@ const Tensor<T>& Conv2d<T>::forward(const Tensor<T>& x) {
     }
   }
   const int threads = thread_count(n, g);
+  if constexpr (std::is_same_v<T, float>) {
+    if (single_channel_conv_available(g)) {
+      // One input channel: a direct convolution, each thread with its own scratch.
+      columns_.resize(Shape{threads, single_channel_conv_scratch(g, out_channels_)});
+      run_parallel(threads, [&](int part, int parts) {
+        for (int64_t i = n * part / parts; i < n * (part + 1) / parts; ++i) {
+          single_channel_conv_forward(g, out_channels_, x.row(i), weight_.data(), has_bias_ ? bias_.data() : nullptr,
+                                      output_.row(i), columns_.row(part));
+        }
+      });
+      return output_;
+    }
+  }
   reserve_scratch(threads, g);
 
   // Each part of the batch on its own thread, with its own column buffer.
@@ -146,6 +160,25 @@ const Tensor<T>& Conv2d<T>::backward(const Tensor<T>& dy) {
     }
   }
   const int threads = thread_count(n, g);
+  if constexpr (std::is_same_v<T, float>) {
+    if (!input_grad && single_channel_conv_available(g)) {
+      // The first layer on grey images (no dx): the direct kernel, in the same fixed chunks as below.
+      columns_.resize(Shape{threads, single_channel_conv_scratch(g, out_channels_)});
+      chunk_grads_.resize(Shape{kGradientChunks, weight_size + bias_size});
+      run_parallel(threads, [&](int part, int parts) {
+        for (int64_t chunk = kGradientChunks * part / parts; chunk < kGradientChunks * (part + 1) / parts; ++chunk) {
+          T* dW = chunk_grads_.row(chunk);
+          std::fill(dW, dW + weight_size + bias_size, T(0));
+          for (int64_t i = n * chunk / kGradientChunks; i < n * (chunk + 1) / kGradientChunks; ++i) {
+            single_channel_conv_weight_grad(g, out_channels_, x.row(i), dy.row(i), dW,
+                                            has_bias_ ? dW + weight_size : nullptr, columns_.row(part));
+          }
+        }
+      });
+      add_chunk_gradients(kGradientChunks);
+      return input_grad_;
+    }
+  }
   reserve_scratch(threads, g);
 
   // dW and db are summed over the batch in kGradientChunks fixed chunks of samples, each chunk in

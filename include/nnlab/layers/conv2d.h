@@ -10,7 +10,9 @@
 //   dx[n] = col2im(Wᵀ · dy[n])
 // Samples are spread over the threads (run_parallel), each with its own column buffer;
 // inside that parallel region OpenBLAS runs single-threaded.
-// Float layers of 8 input channels or more run on oneDNN instead, where the build has it
+// Float layers of one input channel and stride 1 (the first layer on grey images) run on a
+// direct kernel instead when the CPU has AVX2 (kernels/single_channel_conv.h; their backward
+// too, unless dx is wanted), and float layers of 8 input channels or more on oneDNN, where the build has it
 // (kernels/onednn_conv.h): the same sums, in oneDNN's own order and blocking.
 
 #include "nnlab/kernels/im2col.h"
