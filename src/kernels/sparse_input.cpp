@@ -28,10 +28,17 @@ int64_t padded(int64_t m) { return (m + kPad - 1) / kPad * kPad; }
 constexpr detail::SparseKernels kGenericKernels{&detail::generic::blocked_sums<float>,
                                                 &detail::generic::blocked_sums<double>, nullptr};
 
-// The variant kernel_isa() chose. Linear takes the sparse path only with AVX-512
+// The variant kernel_isa() chose. Linear takes the sparse path only with AVX2 or AVX-512
 // (linear_sparse_input_density), but SparseInput itself works on every CPU.
 const detail::SparseKernels& sparse_kernels() {
-  return kernel_isa() == KernelIsa::avx512 ? detail::avx512_sparse_kernels() : kGenericKernels;
+  switch (kernel_isa()) {
+    case KernelIsa::avx512:
+      return detail::avx512_sparse_kernels();
+    case KernelIsa::avx2:
+      return detail::avx2_sparse_kernels();
+    default:
+      return kGenericKernels;
+  }
 }
 
 template <typename T>
@@ -49,7 +56,7 @@ int threads_for(int64_t work) { return work > 4 * kParallelThreshold ? num_threa
 
 }  // namespace
 
-double linear_sparse_input_density() { return kernel_isa() == KernelIsa::avx512 ? kSparseInputDensity : 0.0; }
+double linear_sparse_input_density() { return kernel_isa() == KernelIsa::generic ? 0.0 : kSparseInputDensity; }
 
 template <typename T>
 bool SparseInput<T>::assign(const T* x, int64_t rows, int64_t cols, double max_density) {

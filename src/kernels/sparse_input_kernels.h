@@ -1,6 +1,7 @@
 #pragma once
 // The variants of SparseInput's inner loops (kernels/sparse_input.h): the generic ones in
-// sparse_input.cpp, the AVX-512 ones in sparse_input_avx512.cpp, chosen by kernel_isa().
+// sparse_input.cpp, the AVX2 ones in sparse_input_avx2.cpp and the AVX-512 ones in
+// sparse_input_avx512.cpp, chosen by kernel_isa().
 
 #include <cstdint>
 
@@ -32,5 +33,6 @@ struct SparseKernels {
 };
 
 const SparseKernels& avx512_sparse_kernels();
+const SparseKernels& avx2_sparse_kernels();
 
 }  // namespace nnlab::detail
