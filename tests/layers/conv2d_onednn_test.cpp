@@ -13,16 +13,6 @@ namespace nnlab::test {
 
 namespace {
 
-// Largest |a − b| over the largest |b|: the error relative to the tensor's scale.
-double relative_error(const Tensor<float>& a, const Tensor<double>& b) {
-  double error = 0, scale = 0;
-  for (int64_t i = 0; i < b.size(); ++i) {
-    error = std::max(error, std::abs(static_cast<double>(a[i]) - b[i]));
-    scale = std::max(scale, std::abs(b[i]));
-  }
-  return error / scale;
-}
-
 // Forward and backward of the same convolution in float (oneDNN) and double (im2col + GEMM).
 void expect_float_matches_double(int64_t batch, int64_t in, int64_t out, int64_t kernel, int64_t stride,
                                  int64_t padding, int64_t size, bool bias) {

@@ -16,16 +16,6 @@ namespace nnlab::test {
 
 namespace {
 
-// Largest |a − b| over the largest |b|.
-double error_over_scale(const Tensor<float>& a, const Tensor<double>& b) {
-  double error = 0, scale = 0;
-  for (int64_t i = 0; i < b.size(); ++i) {
-    error = std::max(error, std::abs(static_cast<double>(a[i]) - b[i]));
-    scale = std::max(scale, std::abs(b[i]));
-  }
-  return error / scale;
-}
-
 struct SingleChannelCase {
   int64_t batch, out, kernel_h, kernel_w, padding, height, width;
   bool bias, input_grad;
@@ -50,7 +40,7 @@ void expect_single_channel_matches_double(const SingleChannelCase& c) {
   const Tensor<float> xf = x.cast<float>();  // the layer keeps a pointer to its input until backward
   const Tensor<float> yf = layer.forward(xf);
   ASSERT_EQ(yf.shape(), y.shape());
-  EXPECT_LT(error_over_scale(yf, y), 1e-6) << "forward, kernel " << c.kernel_h << "x" << c.kernel_w;
+  EXPECT_LT(relative_error(yf, y), 1e-6) << "forward, kernel " << c.kernel_h << "x" << c.kernel_w;
   Tensor<double> dy(y.shape());
   for (double& v : dy) v = rng.normal();
   // Twice, without zero_grad between: the second batch's sums are added to the first's.
@@ -62,12 +52,12 @@ void expect_single_channel_matches_double(const SingleChannelCase& c) {
     const Tensor<double>& dx = reference.backward(dy);
     const Tensor<float>& dxf = layer.backward(dy.cast<float>());
     if (c.input_grad) {
-      EXPECT_LT(error_over_scale(dxf, dx), 1e-6);
+      EXPECT_LT(relative_error(dxf, dx), 1e-6);
     }
   }
-  EXPECT_LT(error_over_scale(*layer.parameters()[0].grad, *reference.parameters()[0].grad), 1e-5);
+  EXPECT_LT(relative_error(*layer.parameters()[0].grad, *reference.parameters()[0].grad), 1e-5);
   if (c.bias) {
-    EXPECT_LT(error_over_scale(*layer.parameters()[1].grad, *reference.parameters()[1].grad), 1e-5);
+    EXPECT_LT(relative_error(*layer.parameters()[1].grad, *reference.parameters()[1].grad), 1e-5);
   }
 }
 

@@ -1,6 +1,9 @@
 #pragma once
 // Checks every layer test runs: PyTorch's reference values, and the gradient check.
 
+#include <algorithm>
+#include <cmath>
+
 #include "nnlab/gradcheck/gradcheck.h"
 #include "nnlab/layers/layer.h"
 #include "nnlab/model/model_spec.h"
@@ -64,6 +67,16 @@ inline std::string spec_error(const std::string& spec, const Shape& input) {
     return e.what();
   }
   return "no error";
+}
+
+// Largest |a − b| over the largest |b|: a float result's error relative to the double reference's scale.
+inline double relative_error(const Tensor<float>& a, const Tensor<double>& b) {
+  double error = 0, scale = 0;
+  for (int64_t i = 0; i < b.size(); ++i) {
+    error = std::max(error, std::abs(static_cast<double>(a[i]) - b[i]));
+    scale = std::max(scale, std::abs(b[i]));
+  }
+  return error / scale;
 }
 
 }  // namespace nnlab::test
