@@ -4,7 +4,7 @@
 // The library is built for x86-64-v2 (SSE4.2; CMake's NNLAB_BASELINE), never -march=native
 // unless asked (NNLAB_NATIVE): one binary runs on any x86-64 machine of the last 15 years. Its
 // own hot kernels (the float GEMM of cache-sized products, the sparse first-layer products, the
-// register transposes) have variants for AVX2 + FMA and for AVX-512 beside the baseline's (the
+// one-channel convolution (AVX2, used on AVX-512 too), the register transposes) have variants for AVX2 + FMA and for AVX-512 beside the baseline's (the
 // GEMM's is OpenBLAS), and the variant the CPU runs is chosen once, at the first call
 // (kernel_isa()). The
 // element-wise loops of layers and optimizers stay on the baseline: bound by memory, they
