@@ -22,8 +22,14 @@ constexpr int64_t kDepthBlock = 256;
 // Products below this many multiply-adds run on one thread: a parallel region
 // costs about a microsecond, the time of some 50,000 multiply-adds on one core.
 constexpr int64_t kParallelWork = int64_t{1} << 20;
-// Everything (op(A), op(B), C) must fit in about one core's L2 cache.
+// Everything (op(A), op(B), C) must fit in about one core's L2 cache, or else each depth block must:
+// every column panel reads the block of op(A) again (at most kMaxBlockFloats), and a product
+// deeper than one block reads and writes C once per block (then at most kMaxBlockFloats too).
+// The second rule takes the products of a wide Linear layer, e.g. SimpleConvNet's 4320 → 100 at
+// batch 100, which OpenBLAS ran 1.3-1.5× slower (and at the speed of whatever core it took the
+// CPU for: bench/README.md).
 constexpr int64_t kMaxFloats = int64_t{1} << 18;
+constexpr int64_t kMaxBlockFloats = int64_t{1} << 17;
 
 // A column panel of C: its first column, width, and the micro-tile family that computes it.
 struct Panel {
@@ -114,7 +120,10 @@ const MicroTiles* micro_tiles() {
 
 bool small_sgemm_available() { return micro_tiles() != nullptr; }
 
-bool small_sgemm_suits(int64_t m, int64_t n, int64_t k) { return m * k + k * n + m * n <= kMaxFloats; }
+bool small_sgemm_suits(int64_t m, int64_t n, int64_t k) {
+  if (m * k + k * n + m * n <= kMaxFloats) return true;
+  return m * std::min(k, kDepthBlock) <= kMaxBlockFloats && (k <= kDepthBlock || m * n <= kMaxBlockFloats);
+}
 
 void small_sgemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, float alpha, const float* a, int64_t lda,
                  const float* b, int64_t ldb, float beta, float* c, int64_t ldc, const float* bias) {
