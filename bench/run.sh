@@ -59,8 +59,16 @@ echo
 # PyTorch's settings: its default (its OpenMP threads, OpenBLAS free to start its own), OpenBLAS
 # single-threaded inside PyTorch's threads, and where OpenBLAS runs a generic core on a CPU it does
 # not know (Debian's 0.3.21 on current Xeons: Prescott, SSE3), the CPU's family forced.
+# An OPENBLAS_CORETYPE inherited from the environment may name a core below the CPU's (a
+# machine set up with Haswell for an AVX-512 CPU): PyTorch then also runs without it, with
+# OpenBLAS's own choice, alone and with OPENBLAS_NUM_THREADS=1. A setting is a list of env(1)
+# arguments.
 settings=(default OPENBLAS_NUM_THREADS=1)
-core=$("$build/nnlab" --version | sed -n 's/.*OpenBLAS kernels: \([A-Za-z0-9]*\).*/\1/p')
+if [[ -n ${OPENBLAS_CORETYPE:-} ]]; then
+  settings+=("-u OPENBLAS_CORETYPE" "-u OPENBLAS_CORETYPE OPENBLAS_NUM_THREADS=1")
+  echo "OPENBLAS_CORETYPE=$OPENBLAS_CORETYPE comes from the environment: PyTorch also runs without it"
+fi
+core=$(env -u OPENBLAS_CORETYPE "$build/nnlab" --version | sed -n 's/.*OpenBLAS kernels: \([A-Za-z0-9]*\).*/\1/p')
 if [[ $core == Prescott || $core == Core2 || $core == Nehalem || $core == Katmai || $core == generic ]]; then
   if grep -q avx512f /proc/cpuinfo; then family=SkylakeX; else family=Haswell; fi
   settings+=("OPENBLAS_CORETYPE=$family")
@@ -78,10 +86,10 @@ if "$python" -c "import torch" 2>/dev/null; then
     for threads in "${THREADS[@]}"; do
       for setting in "${settings[@]}"; do
         environment=()
-        [[ $setting == default ]] || environment=("$setting")
+        [[ $setting == default ]] || read -r -a environment <<<"$setting"
         # shellcheck disable=SC2086 # script_args is a list of words
         line=$(env "${environment[@]}" "$python" "$here/$script" $script_args --threads "$threads")
-        echo "$line setting=$setting" | tee -a "$results"
+        echo "$line setting=${setting// /_}" | tee -a "$results"
       done
     done
   done

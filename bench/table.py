@@ -8,7 +8,7 @@ NNLAB_JSON: Google Benchmark's JSON. Its benchmarks "<row>/<threads>" are rows: 
 1,000), <network>_latency (forward, one image), <network>_adam_step (the step the whole loop is set
 beside) and fma_peak (the FLOP/s the rows are divided by). RESULTS: lines "network=ROW threads=T
 setting=S samples_per_second=X", one per run of PyTorch (setting: default, OPENBLAS_NUM_THREADS=1,
-OPENBLAS_CORETYPE=...) or of nnlab's whole loop (setting nnlab); a row takes PyTorch's best setting.
+OPENBLAS_CORETYPE=..., -u_OPENBLAS_CORETYPE for an inherited one unset) or of nnlab's whole loop (setting nnlab); a row takes PyTorch's best setting.
 """
 
 import json
