@@ -109,10 +109,10 @@ const Tensor<T>& Conv2d<T>::forward(const Tensor<T>& x) {
       // One input channel: a direct convolution, each thread with its own scratch.
       columns_.resize(Shape{threads, single_channel_conv_scratch(g, out_channels_)});
       run_parallel(threads, [&](int part, int parts) {
-        for (int64_t i = n * part / parts; i < n * (part + 1) / parts; ++i) {
-          single_channel_conv_forward(g, out_channels_, x.row(i), weight_.data(), has_bias_ ? bias_.data() : nullptr,
-                                      output_.row(i), columns_.row(part));
-        }
+        const int64_t first = n * part / parts, last = n * (part + 1) / parts;
+        if (first == last) return;
+        single_channel_conv_forward(g, out_channels_, x.row(first), last - first, weight_.data(),
+                                    has_bias_ ? bias_.data() : nullptr, output_.row(first), columns_.row(part));
       });
       return output_;
     }
@@ -169,10 +169,10 @@ const Tensor<T>& Conv2d<T>::backward(const Tensor<T>& dy) {
         for (int64_t chunk = kGradientChunks * part / parts; chunk < kGradientChunks * (part + 1) / parts; ++chunk) {
           T* dW = chunk_grads_.row(chunk);
           std::fill(dW, dW + weight_size + bias_size, T(0));
-          for (int64_t i = n * chunk / kGradientChunks; i < n * (chunk + 1) / kGradientChunks; ++i) {
-            single_channel_conv_weight_grad(g, out_channels_, x.row(i), dy.row(i), dW,
-                                            has_bias_ ? dW + weight_size : nullptr, columns_.row(part));
-          }
+          const int64_t first = n * chunk / kGradientChunks, last = n * (chunk + 1) / kGradientChunks;
+          if (first == last) continue;
+          single_channel_conv_weight_grad(g, out_channels_, x.row(first), dy.row(first), last - first, dW,
+                                          has_bias_ ? dW + weight_size : nullptr, columns_.row(part));
         }
       });
       add_chunk_gradients(kGradientChunks);
