@@ -116,12 +116,13 @@ struct V {
     return _mm_cvtss_f32(_mm_add_ss(h, _mm_shuffle_ps(h, h, 1)));
   }
 };
-// 32 registers: forward 4 channels × 4 vectors (16 sums, 4 inputs, 1 weight); dW 8 channels × 3
-// taps or 3 × 5 (24 or 15 sums: 30 channels are 10 tiles of 3).
-constexpr int kForwardChannels = 4;
+// 32 registers: forward 6 channels × 4 vectors (24 sums, 4 inputs, 1 weight); dW 8 channels × 3
+// taps or 5 × 5 (24 or 25 sums). Measured on Zen 5 (SimpleConvNet step): dW tiles of 5 channels
+// ran the step 9% faster than tiles of 3, the forward's 6 channels 2% faster than 4.
+constexpr int kForwardChannels = 6;
 constexpr int kForwardVectors = 4;
 constexpr int kWeightChannels3 = 8;
-constexpr int kWeightChannels5 = 3;
+constexpr int kWeightChannels5 = 5;
 constexpr int kWeightChannels4 = 4;
 
 #include "single_channel_conv_tiles.inc"
