@@ -109,16 +109,23 @@ const Tensor<T>& MaxPool2d<T>::backward(const Tensor<T>& dy) {
   const int64_t plane_out = output_.dim(2) * output_.dim(3);
   const int64_t planes = output_.dim(0) * output_.dim(1);
   const T* g = dy.data();
+  const T* y = output_.data();
   const int32_t* arg_data = argmax_.data();
   T* dx_data = input_grad_.data();
+  const bool from_relu = input_from_relu_;
 
   for_each_plane(planes, input_grad_.size(), [&](int64_t plane) {
     T* dx = dx_data + plane * plane_in;
     std::fill(dx, dx + plane_in, T(0));
     const T* g_plane = g + plane * plane_out;
+    const T* y_plane = y + plane * plane_out;
     const int32_t* arg = arg_data + plane * plane_out;
     // Overlapping windows (stride < K) may choose the same pixel: their gradients add up.
-    for (int64_t o = 0; o < plane_out; ++o) dx[arg[o]] += g_plane[o];
+    if (from_relu) {
+      for (int64_t o = 0; o < plane_out; ++o) dx[arg[o]] += y_plane[o] > T(0) ? g_plane[o] : T(0);
+    } else {
+      for (int64_t o = 0; o < plane_out; ++o) dx[arg[o]] += g_plane[o];
+    }
   });
   return input_grad_;
 }

@@ -19,6 +19,7 @@ const Tensor<T>& ReLU<T>::forward(const Tensor<T>& x) {
 template <typename T>
 const Tensor<T>& ReLU<T>::backward(const Tensor<T>& dy) {
   this->check_backward(dy);
+  if (gradient_masked_by_next_) return dy;
   this->match(this->input_grad_, dy);
   const T* y = this->output_.data();  // y > 0 exactly where x > 0
   const T* g = dy.data();

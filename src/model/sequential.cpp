@@ -4,7 +4,23 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "nnlab/layers/max_pool2d.h"
+#include "nnlab/layers/relu.h"
+
 namespace nnlab {
+
+namespace {
+// A ReLU followed by a max pool: the pool masks the gradient it sends back, and the ReLU passes it
+// on as it is (MaxPool2d::set_input_from_relu): the same values, one pass fewer.
+template <typename T>
+void link_relu_max_pool(Module<T>& previous, Module<T>& next) {
+  auto* relu = dynamic_cast<ReLU<T>*>(&previous);
+  auto* pool = dynamic_cast<MaxPool2d<T>*>(&next);
+  if (relu == nullptr || pool == nullptr) return;
+  relu->set_gradient_masked_by_next(true);
+  pool->set_input_from_relu(true);
+}
+}  // namespace
 
 template <typename T>
 Sequential<T>& Sequential<T>::add(ModulePtr<T> layer) {
@@ -17,6 +33,7 @@ Sequential<T>& Sequential<T>::add(ModulePtr<T> layer) {
   }
   layer->set_training(this->training_);
   layer->set_needs_input_grad(!layers_.empty() || this->needs_input_grad_);
+  if (!layers_.empty()) link_relu_max_pool(*layers_.back(), *layer);
   layers_.push_back(std::move(layer));
   output_sample_ = out;
   return *this;

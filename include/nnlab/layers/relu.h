@@ -12,6 +12,14 @@ class ReLU final : public Activation<T> {
   std::string spec() const override { return "relu"; }
   const Tensor<T>& forward(const Tensor<T>& x) override;
   const Tensor<T>& backward(const Tensor<T>& dy) override;
+
+  // Set by Sequential when the next layer is a MaxPool2d that masks its own input gradient by
+  // the sign of this layer's output (MaxPool2d::set_input_from_relu): dy is then already zero
+  // wherever y = 0, and backward returns it as it is, to the last bit what it would compute.
+  void set_gradient_masked_by_next(bool masked) { gradient_masked_by_next_ = masked; }
+
+ private:
+  bool gradient_masked_by_next_ = false;
 };
 
 }  // namespace nnlab
