@@ -101,6 +101,10 @@ struct Config {
   bool x_serves_weights = false, dy_serves_weights = false;
   Staged dy_weights;
   memory b, db;
+  // Which forward made the blocked copy of x (Impl::forwards) and from where: backward weights
+  // takes it as it is when it was the last forward of this layer, on the same x.
+  uint64_t forward_serial = 0;
+  const float* forward_x = nullptr;
   // Backward weights on a zero-bordered copy of x (weights_pad > 0): see Impl::padded_weights.
   int64_t weights_pad = 0;
   memory x_user, x_padded, x_padded_interior;
@@ -153,6 +157,7 @@ struct OneDnnConv::Impl {
   std::vector<std::unique_ptr<Config>> configs;  // the most recently used first
 
   std::unique_ptr<Config> passing;  // one not kept: an evaluation batch's, freed after its call
+  uint64_t forwards = 0;            // forward calls so far
 
   // The config for these shapes: a kept one, else a new one, kept when `keep`.
   Config& config(int64_t n, const ConvGeometry& g, int64_t out_channels, bool bias, bool keep = true) {
@@ -315,6 +320,8 @@ void OneDnnConv::forward(int64_t n, const ConvGeometry& g, int64_t out_channels,
     args[DNNL_ARG_BIAS] = c.b;
   }
   c.forward.execute(s, args);
+  c.forward_serial = ++impl_->forwards;
+  c.forward_x = x;
   c.y.take_out(s, y);
   s.wait();
   impl_->passing.reset();
@@ -333,7 +340,8 @@ void OneDnnConv::backward(int64_t n, const ConvGeometry& g, int64_t out_channels
         s, {{DNNL_ARG_DIFF_DST, c.dy.inner}, {DNNL_ARG_WEIGHTS, c.w_data.inner}, {DNNL_ARG_DIFF_SRC, c.dx.inner}});
     c.dx.take_out(s, dx);
   }
-  // x again: the blocked copy of forward may belong to another batch by now (cheap next to the product).
+  // x: the blocked copy of forward when this layer's last forward was on this config and x (the
+  // training step's forward and backward), else again.
   memory x_weights;
   if (c.weights_pad > 0) {
     c.x_user.set_data_handle(const_cast<float*>(x));
@@ -341,7 +349,8 @@ void OneDnnConv::backward(int64_t n, const ConvGeometry& g, int64_t out_channels
     x_weights = c.x_padded;
   } else {
     Staged& staged = c.x_serves_weights ? c.x : c.x_weights;
-    staged.bring_in(s, x);
+    const bool kept = c.x_serves_weights && c.forward_serial == impl_->forwards && c.forward_x == x;
+    if (!kept) staged.bring_in(s, x);
     x_weights = staged.inner;
   }
   Staged& dy_weights = c.dy_serves_weights ? c.dy : c.dy_weights;
