@@ -4,7 +4,9 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "../kernels/isa_target.h"
 #include "nnlab/distributed/communicator.h"
+#include "nnlab/kernels/isa.h"
 #include "nnlab/kernels/threads.h"
 #include "spec_number.h"
 
@@ -12,126 +14,48 @@ namespace nnlab {
 
 namespace {
 
-// The loops below visit the tensor as N×C×spatial: dense input (spatial = 1) along the rows,
-// all features at once; images in contiguous H·W blocks. They take the arrays and hand the
-// lambdas values, not indices: the loops then vectorise (GCC turns indices into gathers).
-// The parallel_for bodies capture by value for the same reason: with captures by reference
-// GCC reads them again after every store (a forward pass over 128×32×14×14 took 970 µs
-// instead of 720 µs, measured).
-
 // No second sum (sums_per_channel's Second).
 struct NoTerm {};
 
-// Σ first(a_i, b_i, c) and, unless Second is NoTerm, Σ second(a_i, b_i, c) over the values i of channel
-// c, into first_sums[c] and second_sums[c]. Each H·W block is summed in kLanes partial sums of T (as
-// many independent additions as a vector unit keeps in flight: one running sum waits for each
-// addition, 3-4 cycles), the blocks' sums then added in double: BatchNorm's forward on the residual
-// preset's 100×16×28×28 took 2.3 times as long with every value added to one double.
-constexpr int kLanes = 16;
+namespace generic {
+constexpr int kLanes = 16;  // four SSE vectors
+#include "batchnorm_loops.inc"
+}  // namespace generic
 
-template <typename T, typename First, typename Second>
-void sums_per_channel(const T* a, const T* b, int64_t n, int64_t channels, int64_t spatial, double* first_sums,
-                      double* second_sums, First first, Second second) {
-  constexpr bool kTwo = !std::is_same_v<Second, NoTerm>;
-  if (spatial == 1) {
-    std::fill(first_sums, first_sums + channels, 0.0);
-    if constexpr (kTwo) std::fill(second_sums, second_sums + channels, 0.0);
-    for (int64_t r = 0; r < n; ++r) {
-      const T* a_row = a + r * channels;
-      const T* b_row = b + r * channels;
-#pragma omp simd
-      for (int64_t c = 0; c < channels; ++c) {
-        first_sums[c] += first(a_row[c], b_row[c], c);
-        if constexpr (kTwo) second_sums[c] += second(a_row[c], b_row[c], c);
-      }
-    }
-    return;
+}  // namespace
+NNLAB_BEGIN_AVX2
+namespace {
+namespace avx2 {
+constexpr int kLanes = 32;  // four AVX vectors
+#include "batchnorm_loops.inc"
+}  // namespace avx2
+}  // namespace
+NNLAB_END_TARGET
+NNLAB_BEGIN_AVX512
+namespace {
+namespace avx512 {
+constexpr int kLanes = 32;  // two AVX-512 vectors (blocks of 7×7 = 49 values are common)
+#include "batchnorm_loops.inc"
+}  // namespace avx512
+}  // namespace
+NNLAB_END_TARGET
+
+namespace {
+// Runs f(loops) with the loops of the variant kernel_isa() chose: loops.sums(...), loops.map(...),
+// loops.map_twice(...).
+template <typename F>
+void with_loops(F&& f) {
+  switch (kernel_isa()) {
+    case KernelIsa::avx512:
+      f(avx512::Loops{});
+      return;
+    case KernelIsa::avx2:
+      f(avx2::Loops{});
+      return;
+    default:
+      f(generic::Loops{});
   }
-  parallel_for(channels, n * channels * spatial, [=](int64_t begin, int64_t end) {
-    for (int64_t c = begin; c < end; ++c) {
-      double first_sum = 0, second_sum = 0;
-      for (int64_t r = 0; r < n; ++r) {
-        const T* a_block = a + (r * channels + c) * spatial;
-        const T* b_block = b + (r * channels + c) * spatial;
-        T first_lanes[kLanes] = {}, second_lanes[kLanes] = {};
-        int64_t s = 0;
-        for (; s + kLanes <= spatial; s += kLanes) {
-#pragma omp simd
-          for (int l = 0; l < kLanes; ++l) {
-            first_lanes[l] += first(a_block[s + l], b_block[s + l], c);
-            if constexpr (kTwo) second_lanes[l] += second(a_block[s + l], b_block[s + l], c);
-          }
-        }
-        for (int l = 0; s < spatial; ++s, ++l) {
-          first_lanes[l] += first(a_block[s], b_block[s], c);
-          if constexpr (kTwo) second_lanes[l] += second(a_block[s], b_block[s], c);
-        }
-        for (int l = 0; l < kLanes; ++l) {
-          first_sum += double(first_lanes[l]);
-          if constexpr (kTwo) second_sum += double(second_lanes[l]);
-        }
-      }
-      first_sums[c] = first_sum;
-      if constexpr (kTwo) second_sums[c] = second_sum;
-    }
-  });
 }
-
-// out_i = f(a_i, b_i, c) for every element i, c being its channel.
-template <typename T, typename F>
-void map_per_channel(const T* a, const T* b, T* out, int64_t n, int64_t channels, int64_t spatial, F f) {
-  parallel_for(n, n * channels * spatial, [=](int64_t first, int64_t last) {
-    for (int64_t r = first; r < last; ++r) {
-      if (spatial == 1) {
-        const int64_t row = r * channels;
-#pragma omp simd
-        for (int64_t c = 0; c < channels; ++c) out[row + c] = f(a[row + c], b[row + c], c);
-        continue;
-      }
-      for (int64_t c = 0; c < channels; ++c) {
-        const int64_t begin = (r * channels + c) * spatial;
-        const T* a_block = a + begin;
-        const T* b_block = b + begin;
-        T* out_block = out + begin;
-#pragma omp simd
-        for (int64_t s = 0; s < spatial; ++s) out_block[s] = f(a_block[s], b_block[s], c);
-      }
-    }
-  });
-}
-
-// out_i = f(a_i, c) and second_out_i = g(out_i, c) in one pass, c being the channel of element i
-// (x̂ and y of the forward).
-template <typename T, typename F, typename G>
-void map_twice_per_channel(const T* a, T* out, T* second_out, int64_t n, int64_t channels, int64_t spatial, F f, G g) {
-  parallel_for(n, n * channels * spatial, [=](int64_t first, int64_t last) {
-    for (int64_t r = first; r < last; ++r) {
-      if (spatial == 1) {
-        const int64_t row = r * channels;
-#pragma omp simd
-        for (int64_t c = 0; c < channels; ++c) {
-          const T value = f(a[row + c], c);
-          out[row + c] = value;
-          second_out[row + c] = g(value, c);
-        }
-        continue;
-      }
-      for (int64_t c = 0; c < channels; ++c) {
-        const int64_t begin = (r * channels + c) * spatial;
-        const T* a_block = a + begin;
-        T* out_block = out + begin;
-        T* second_block = second_out + begin;
-#pragma omp simd
-        for (int64_t s = 0; s < spatial; ++s) {
-          const T value = f(a_block[s], c);
-          out_block[s] = value;
-          second_block[s] = g(value, c);
-        }
-      }
-    }
-  });
-}
-
 }  // namespace
 
 template <typename T>
@@ -209,8 +133,10 @@ const Tensor<T>& BatchNorm<T>::forward(const Tensor<T>& x) {
   T* inv_std = inv_std_.data();
   if (used_batch_stats_) {
     // Two passes (μ, then Σ(x − μ)²): exact where Σx²/M − μ² would cancel.
-    sums_per_channel(
-        in, in, n, channels, spatial_, sum_.data(), nullptr, [](T value, T, int64_t) { return value; }, NoTerm{});
+    with_loops([&](auto loops) {
+      loops.sums(
+          in, in, n, channels, spatial_, sum_.data(), nullptr, [](T value, T, int64_t) { return value; }, NoTerm{});
+    });
     double m = static_cast<double>(local_m);
     if (synchronised) {
       std::copy(sum_.begin(), sum_.end(), exchange_.begin());
@@ -225,13 +151,15 @@ const Tensor<T>& BatchNorm<T>::forward(const Tensor<T>& x) {
     }
     count_ = m;
     for (int64_t c = 0; c < channels; ++c) mean[c] = static_cast<T>(sum_[c] / m);
-    sums_per_channel(
-        in, in, n, channels, spatial_, second_sum_.data(), nullptr,
-        [=](T value, T, int64_t c) {
-          const T deviation = value - mean[c];
-          return deviation * deviation;
-        },
-        NoTerm{});
+    with_loops([&](auto loops) {
+      loops.sums(
+          in, in, n, channels, spatial_, second_sum_.data(), nullptr,
+          [=](T value, T, int64_t c) {
+            const T deviation = value - mean[c];
+            return deviation * deviation;
+          },
+          NoTerm{});
+    });
     if (synchronised) sync_->allreduce_sum(second_sum_.span());
     for (int64_t c = 0; c < channels; ++c) {
       const double biased_var = second_sum_[c] / count_;
@@ -252,9 +180,11 @@ const Tensor<T>& BatchNorm<T>::forward(const Tensor<T>& x) {
   const T* beta = beta_.data();
   T* x_hat = normalized_.data();
   T* y = output_.data();
-  map_twice_per_channel(
-      in, x_hat, y, n, channels, spatial_, [=](T value, int64_t c) { return (value - mean[c]) * inv_std[c]; },
-      [=](T normalized, int64_t c) { return gamma[c] * normalized + beta[c]; });
+  with_loops([&](auto loops) {
+    loops.map_twice(
+        in, x_hat, y, n, channels, spatial_, [=](T value, int64_t c) { return (value - mean[c]) * inv_std[c]; },
+        [=](T normalized, int64_t c) { return gamma[c] * normalized + beta[c]; });
+  });
   return output_;
 }
 
@@ -274,9 +204,11 @@ const Tensor<T>& BatchNorm<T>::backward(const Tensor<T>& dy) {
   // dβ = Σ dy,  dγ = Σ dy·x̂
   double* sum_dy = sum_.data();
   double* sum_dy_x_hat = second_sum_.data();
-  sums_per_channel(
-      g, x_hat, n, channels, spatial_, sum_dy, sum_dy_x_hat, [](T grad, T, int64_t) { return grad; },
-      [](T grad, T normalized, int64_t) { return grad * normalized; });
+  with_loops([&](auto loops) {
+    loops.sums(
+        g, x_hat, n, channels, spatial_, sum_dy, sum_dy_x_hat, [](T grad, T, int64_t) { return grad; },
+        [](T grad, T normalized, int64_t) { return grad * normalized; });
+  });
   const bool add = this->begin_gradient_sum();
   for (int64_t c = 0; c < channels; ++c) {
     beta_grad_[c] = static_cast<T>(sum_dy[c]) + (add ? beta_grad_[c] : T(0));
@@ -304,8 +236,10 @@ const Tensor<T>& BatchNorm<T>::backward(const Tensor<T>& dy) {
   if (input_grad_.shape() != dy.shape()) input_grad_.resize(dy.shape());
   const T* gamma = gamma_.data();
   const T* inv_std = inv_std_.data();
-  map_per_channel(g, x_hat, input_grad_.data(), n, channels, spatial_, [=](T grad, T normalized, int64_t c) {
-    return gamma[c] * inv_std[c] * (grad - T(mean_dy[c]) - normalized * T(mean_dy_x_hat[c]));
+  with_loops([&](auto loops) {
+    loops.map(g, x_hat, input_grad_.data(), n, channels, spatial_, [=](T grad, T normalized, int64_t c) {
+      return gamma[c] * inv_std[c] * (grad - T(mean_dy[c]) - normalized * T(mean_dy_x_hat[c]));
+    });
   });
   return input_grad_;
 }
