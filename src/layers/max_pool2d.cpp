@@ -1,7 +1,10 @@
 #include "nnlab/layers/max_pool2d.h"
 
 #include <algorithm>
+#include <bit>
+#include <cstdint>
 #include <limits>
+#include <type_traits>
 
 #include "nnlab/kernels/threads.h"
 
@@ -71,6 +74,38 @@ void max_pool_plane(const T* in, T* y, int32_t* arg, const PoolPlane z) {
   }
 }
 
+// The gradient of one plane of 2×2 windows of stride 2 without padding, each input pixel in at
+// most one window: every pixel is written once, 0 + dy at the window's chosen one (as the general
+// loop's sum would give), 0 at the other three and in a last row or column no window covers.
+// Filling the plane with zeros and then adding at the chosen pixels wrote it twice: SimpleConvNet's
+// max pool backward (100×30×24×24) took 1.0 ms that way on Zen 5.
+template <typename T>
+void max_unpool_2x2_plane(const T* g, const T* y, const int32_t* arg, bool from_relu, const PoolPlane z, T* dx) {
+  // Selections by bit masks: with ?: GCC branched on every pixel, and the chosen pixel of a window
+  // is random (3× slower than the fill and add).
+  using Bits = std::conditional_t<sizeof(T) == 4, uint32_t, uint64_t>;
+  const auto keep_if = [](T value, bool chosen) {
+    return std::bit_cast<T>(std::bit_cast<Bits>(value) & (Bits(0) - Bits(chosen)));
+  };
+  const int32_t in_w = z.in_w, out_w = z.out_w;
+  for (int32_t oh = 0; oh < z.out_h; ++oh, g += out_w, y += out_w, arg += out_w) {
+    T* top = dx + 2 * oh * in_w;
+    T* bottom = top + in_w;
+    const int32_t base = 2 * oh * in_w;
+    for (int32_t ow = 0; ow < out_w; ++ow) {
+      const int32_t at = arg[ow] - (base + 2 * ow);  // 0, 1, W or W + 1
+      const T v = T(0) + keep_if(g[ow], !from_relu || y[ow] > T(0));
+      top[2 * ow] = keep_if(v, at == 0);
+      top[2 * ow + 1] = keep_if(v, at == 1);
+      bottom[2 * ow] = keep_if(v, at == in_w);
+      bottom[2 * ow + 1] = keep_if(v, at == in_w + 1);
+    }
+    std::fill(top + 2 * out_w, top + in_w, T(0));
+    std::fill(bottom + 2 * out_w, bottom + in_w, T(0));
+  }
+  std::fill(dx + 2 * z.out_h * in_w, dx + z.in_h * in_w, T(0));
+}
+
 }  // namespace
 
 template <typename T>
@@ -113,6 +148,14 @@ const Tensor<T>& MaxPool2d<T>::backward(const Tensor<T>& dy) {
   const int32_t* arg_data = argmax_.data();
   T* dx_data = input_grad_.data();
   const bool from_relu = input_from_relu_;
+  const PoolPlane z = this->plane_sizes(this->geometry(input_shape_.sample_shape()));
+  if (z.kernel == 2 && z.stride == 2 && z.padding == 0) {
+    for_each_plane(planes, input_grad_.size(), [&](int64_t plane) {
+      max_unpool_2x2_plane(g + plane * plane_out, y + plane * plane_out, arg_data + plane * plane_out, from_relu, z,
+                           dx_data + plane * plane_in);
+    });
+    return input_grad_;
+  }
 
   for_each_plane(planes, input_grad_.size(), [&](int64_t plane) {
     T* dx = dx_data + plane * plane_in;
