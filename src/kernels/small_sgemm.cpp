@@ -30,6 +30,9 @@ constexpr int64_t kParallelWork = int64_t{1} << 20;
 // CPU for: bench/README.md).
 constexpr int64_t kMaxFloats = int64_t{1} << 18;
 constexpr int64_t kMaxBlockFloats = int64_t{1} << 17;
+// Rows are taken kRowBlock at a time, so that a tall op(A) (inference batches of 1,000) keeps its
+// blocks that size: a 256 × 256 block of op(A) is 256 KiB.
+constexpr int64_t kRowBlock = 256;
 
 // A column panel of C: its first column, width, and the micro-tile family that computes it.
 struct Panel {
@@ -122,7 +125,10 @@ bool small_sgemm_available() { return micro_tiles() != nullptr; }
 
 bool small_sgemm_suits(int64_t m, int64_t n, int64_t k) {
   if (m * k + k * n + m * n <= kMaxFloats) return true;
-  return m * std::min(k, kDepthBlock) <= kMaxBlockFloats && (k <= kDepthBlock || m * n <= kMaxBlockFloats);
+  // op(B), read again for every block of rows, stays within about twice an L2 cache.
+  const int64_t rows = std::min(m, kRowBlock);
+  return rows * std::min(k, kDepthBlock) <= kMaxBlockFloats && (k <= kDepthBlock || rows * n <= kMaxBlockFloats) &&
+         k * n <= 2 * kMaxFloats;
 }
 
 void small_sgemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, float alpha, const float* a, int64_t lda,
@@ -146,9 +152,7 @@ void small_sgemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, fl
     const Range slab = share(k, 8, part, parts);
     transpose_columns(b, ldb, n, slab.begin, slab.end, packed, packed_ld);
   };
-  const auto compute = [&](int part, int parts) {
-    const Range rows = split_rows ? share(m, 4, part, parts) : Range{0, m};
-    const Range cols = split_rows ? Range{0, n} : share(n, lanes, part, parts);
+  const auto compute_rows = [&](const Range rows, const Range cols) {
     // Depth blocks; k = 0 still takes one (empty) block, which applies beta and the bias.
     for (int64_t p0 = 0; p0 == 0 || p0 < k; p0 += depth_step) {
       const int64_t depth = std::min(depth_step, k - p0);
@@ -170,6 +174,13 @@ void small_sgemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, fl
         }
       });
       if (depth_step == 0) break;
+    }
+  };
+  const auto compute = [&](int part, int parts) {
+    const Range rows = split_rows ? share(m, 4, part, parts) : Range{0, m};
+    const Range cols = split_rows ? Range{0, n} : share(n, lanes, part, parts);
+    for (int64_t r0 = rows.begin; r0 < rows.end; r0 += kRowBlock) {
+      compute_rows(Range{r0, std::min(rows.end, r0 + kRowBlock)}, cols);
     }
   };
 
