@@ -3,12 +3,12 @@
 //
 // The library is built for x86-64-v2 (SSE4.2; CMake's NNLAB_BASELINE), never -march=native
 // unless asked (NNLAB_NATIVE): one binary runs on any x86-64 machine of the last 15 years. Its
-// own hot kernels (the float GEMM of cache-sized products, the sparse first-layer products, the
-// one-channel convolution (AVX2, used on AVX-512 too), the register transposes) have variants for AVX2 + FMA and for AVX-512 beside the baseline's (the
-// GEMM's is OpenBLAS), and the variant the CPU runs is chosen once, at the first call
-// (kernel_isa()). The
-// element-wise loops of layers and optimizers stay on the baseline: bound by memory, they
-// measured no faster with AVX2 (bench/README.md).
+// own hot kernels (the float GEMM of cache-sized and of wide or tall products, the sparse
+// first-layer products, the one-channel convolution, BatchNorm's loops, the register transposes)
+// have variants for AVX2 + FMA and for AVX-512 beside the baseline's (the GEMM's is OpenBLAS,
+// the one-channel convolution's im2col + GEMM), and the variant the CPU runs is chosen once, at
+// the first call (kernel_isa()). The other element-wise loops of layers and optimizers stay on
+// the baseline: bound by memory, they measured no faster with AVX2 (bench/README.md).
 //
 // NNLAB_ISA=generic|avx2|avx512, read once at that first call, forces a lower variant (for
 // testing the portable path, or comparing speeds); a level above what the CPU runs is capped
