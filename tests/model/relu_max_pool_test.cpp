@@ -44,7 +44,9 @@ void expect_linked_equals_alone(int64_t kernel, int64_t stride) {
   int64_t zeroed = 0;
   for (int64_t i = 0; i < dx.size(); ++i) {
     EXPECT_EQ(dx[i], dx_alone[i]) << "element " << i;
-    if (x[i] <= T(0)) EXPECT_EQ(dx[i], T(0)) << "element " << i;
+    if (x[i] <= T(0)) {
+      EXPECT_EQ(dx[i], T(0)) << "element " << i;
+    }
     zeroed += dx_alone[i] == T(0) ? 1 : 0;
   }
   EXPECT_GT(zeroed, dx.size() / 2);  // the mask mattered
