@@ -3,7 +3,6 @@
 #include <immintrin.h>
 
 #include <algorithm>
-#include <cstring>
 
 #include "isa_target.h"
 #include "nnlab/kernels/isa.h"
