@@ -87,6 +87,8 @@ struct Config {
   int64_t n = 0, out_channels = 0;
   ConvGeometry g;
   bool bias = false;
+  OneDnnConv::Layout layout;
+  int64_t y_block = 0;  // y's channel block: the primitive's, when layout.blocks_out allows it
   dnnl::convolution_forward::primitive_desc forward_desc;
   dnnl::convolution_backward_data::primitive_desc data_desc;
   dnnl::convolution_backward_weights::primitive_desc weights_desc;
@@ -118,6 +120,30 @@ size_t copy_bytes(const memory::desc& user, const memory::desc& wanted) {
 
 constexpr auto kAlgorithm = dnnl::algorithm::convolution_direct;
 
+// The format of a tensor held in blocks of `block` channels (Tensor::channel_block).
+Tag channel_block_tag(int64_t block) {
+  switch (block) {
+    case 0:
+      return Tag::nchw;
+    case 8:
+      return Tag::nChw8c;
+    case 16:
+      return Tag::nChw16c;
+    default:
+      throw std::logic_error("oneDNN convolutions take channel blocks of 8 or 16, got " + std::to_string(block));
+  }
+}
+
+// The channel block of `desc` when it is nChw16c or nChw8c of these dimensions, else 0.
+int64_t channel_block_of(const memory::desc& desc, const memory::dims& dims) {
+  for (const int64_t block : {16, 8}) {
+    if (dims[1] % block == 0 && desc == memory::desc(dims, memory::data_type::f32, channel_block_tag(block))) {
+      return block;
+    }
+  }
+  return 0;
+}
+
 // The shapes of a Config's tensors: in the caller's layouts (src, weights, dst, bias), and
 // with the layout left to oneDNN (the _any ones).
 struct Descs {
@@ -129,9 +155,9 @@ struct Descs {
     const ConvGeometry& g = c.g;
     const memory::dims x{c.n, g.channels, g.height, g.width}, w{c.out_channels, g.channels, g.kernel_h, g.kernel_w},
         y{c.n, c.out_channels, g.out_height(), g.out_width()};
-    src = memory::desc(x, dt::f32, Tag::nchw);
+    src = memory::desc(x, dt::f32, channel_block_tag(c.layout.x_block));
     weights = memory::desc(w, dt::f32, Tag::oihw);
-    dst = memory::desc(y, dt::f32, Tag::nchw);
+    dst = memory::desc(y, dt::f32, channel_block_tag(c.y_block));
     if (c.bias) bias = memory::desc({c.out_channels}, dt::f32, Tag::x);
     src_any = memory::desc(x, dt::f32, Tag::any);
     weights_any = memory::desc(w, dt::f32, Tag::any);
@@ -143,10 +169,12 @@ struct Descs {
   }
 };
 
-bool same(const Config& c, int64_t n, const ConvGeometry& g, int64_t out_channels, bool bias) {
-  return c.n == n && c.out_channels == out_channels && c.bias == bias && c.g.channels == g.channels &&
-         c.g.height == g.height && c.g.width == g.width && c.g.kernel_h == g.kernel_h && c.g.kernel_w == g.kernel_w &&
-         c.g.stride == g.stride && c.g.padding == g.padding;
+bool same(const Config& c, int64_t n, const ConvGeometry& g, int64_t out_channels, bool bias,
+          OneDnnConv::Layout layout) {
+  return c.n == n && c.out_channels == out_channels && c.bias == bias && c.layout.x_block == layout.x_block &&
+         c.layout.blocks_out == layout.blocks_out && c.g.channels == g.channels && c.g.height == g.height &&
+         c.g.width == g.width && c.g.kernel_h == g.kernel_h && c.g.kernel_w == g.kernel_w && c.g.stride == g.stride &&
+         c.g.padding == g.padding;
 }
 
 }  // namespace
@@ -160,34 +188,41 @@ struct OneDnnConv::Impl {
   uint64_t forwards = 0;            // forward calls so far
 
   // The config for these shapes: a kept one, else a new one, kept when `keep`.
-  Config& config(int64_t n, const ConvGeometry& g, int64_t out_channels, bool bias, bool keep = true) {
+  Config& config(int64_t n, const ConvGeometry& g, int64_t out_channels, bool bias, OneDnnConv::Layout layout,
+                 bool keep = true) {
     for (size_t i = 0; i < configs.size(); ++i) {
-      if (same(*configs[i], n, g, out_channels, bias)) {
+      if (same(*configs[i], n, g, out_channels, bias, layout)) {
         if (i != 0) std::swap(configs[0], configs[i]);
         return *configs[0];
       }
     }
     if (!keep) {
-      passing = build(n, g, out_channels, bias);
+      passing = build(n, g, out_channels, bias, layout);
       return *passing;
     }
     // A training batch size, and the last smaller batch of an epoch.
     constexpr size_t kKept = 2;
     if (configs.size() == kKept) configs.pop_back();
-    configs.insert(configs.begin(), build(n, g, out_channels, bias));
+    configs.insert(configs.begin(), build(n, g, out_channels, bias, layout));
     return *configs[0];
   }
 
-  std::unique_ptr<Config> build(int64_t n, const ConvGeometry& g, int64_t out_channels, bool bias) {
+  std::unique_ptr<Config> build(int64_t n, const ConvGeometry& g, int64_t out_channels, bool bias,
+                                OneDnnConv::Layout layout) {
     auto c = std::make_unique<Config>();
     c->n = n;
     c->g = g;
     c->out_channels = out_channels;
     c->bias = bias;
+    c->layout = layout;
+    const Descs any(*c);
+    const dnnl::convolution_forward::primitive_desc fpd(
+        {dnnl::prop_kind::forward_training, kAlgorithm, any.src_any, any.weights_any, any.bias, any.dst_any,
+         any.strides, any.left, any.right},
+        engine);
+    if (layout.blocks_out)
+      c->y_block = channel_block_of(fpd.dst_desc(), {n, out_channels, g.out_height(), g.out_width()});
     const Descs d(*c);
-    const dnnl::convolution_forward::primitive_desc fpd({dnnl::prop_kind::forward_training, kAlgorithm, d.src_any,
-                                                         d.weights_any, d.bias, d.dst_any, d.strides, d.left, d.right},
-                                                        engine);
     c->forward_desc = fpd;
     c->data_desc = dnnl::convolution_backward_data::primitive_desc(
         {kAlgorithm, d.src_any, d.weights_any, d.dst_any, d.strides, d.left, d.right}, engine, fpd);
@@ -306,9 +341,9 @@ OneDnnConv& OneDnnConv::operator=(const OneDnnConv& other) {
   return *this;
 }
 
-void OneDnnConv::forward(int64_t n, const ConvGeometry& g, int64_t out_channels, const float* x, const float* w,
-                         const float* b, float* y, bool keep) {
-  Config& c = impl_->config(n, g, out_channels, b != nullptr, keep);
+int64_t OneDnnConv::forward(int64_t n, const ConvGeometry& g, int64_t out_channels, Layout layout, const float* x,
+                            const float* w, const float* b, float* y, bool keep) {
+  Config& c = impl_->config(n, g, out_channels, b != nullptr, layout, keep);
   dnnl::stream& s = impl_->stream;
   c.x.bring_in(s, x);
   c.w.bring_in(s, w);
@@ -324,12 +359,14 @@ void OneDnnConv::forward(int64_t n, const ConvGeometry& g, int64_t out_channels,
   c.forward_x = x;
   c.y.take_out(s, y);
   s.wait();
+  const int64_t y_block = c.y_block;
   impl_->passing.reset();
+  return y_block;
 }
 
-void OneDnnConv::backward(int64_t n, const ConvGeometry& g, int64_t out_channels, const float* x, const float* w,
-                          const float* dy, float* dx, float* dw, float* db) {
-  Config& c = impl_->config(n, g, out_channels, db != nullptr);
+void OneDnnConv::backward(int64_t n, const ConvGeometry& g, int64_t out_channels, Layout layout, const float* x,
+                          const float* w, const float* dy, float* dx, float* dw, float* db) {
+  Config& c = impl_->config(n, g, out_channels, db != nullptr, layout);
   if (!c.backward_built) impl_->build_backward(c);
   dnnl::stream& s = impl_->stream;
   c.dy.bring_in(s, dy);
@@ -378,12 +415,12 @@ OneDnnConv::~OneDnnConv() = default;
 OneDnnConv::OneDnnConv(const OneDnnConv&) {}
 OneDnnConv& OneDnnConv::operator=(const OneDnnConv&) { return *this; }
 
-void OneDnnConv::forward(int64_t, const ConvGeometry&, int64_t, const float*, const float*, const float*, float*,
-                         bool) {
+int64_t OneDnnConv::forward(int64_t, const ConvGeometry&, int64_t, Layout, const float*, const float*, const float*,
+                            float*, bool) {
   throw std::logic_error("nnlab was built without oneDNN");
 }
-void OneDnnConv::backward(int64_t, const ConvGeometry&, int64_t, const float*, const float*, const float*, float*,
-                          float*, float*) {
+void OneDnnConv::backward(int64_t, const ConvGeometry&, int64_t, Layout, const float*, const float*, const float*,
+                          float*, float*, float*) {
   throw std::logic_error("nnlab was built without oneDNN");
 }
 

@@ -41,19 +41,20 @@ constexpr int kLanes = 32;  // two AVX-512 vectors (blocks of 7×7 = 49 values a
 NNLAB_END_TARGET
 
 namespace {
-// Runs f(loops) with the loops of the variant kernel_isa() chose: loops.sums(...), loops.map(...),
-// loops.map_twice(...).
+// Runs f(loops) with the loops of the variant kernel_isa() chose, for the layout `block`
+// (Tensor::channel_block; scratch: 2·kChunks·C doubles for its sums): loops.sums(...),
+// loops.map(...), loops.map_twice(...).
 template <typename F>
-void with_loops(F&& f) {
+void with_loops(int64_t block, double* scratch, F&& f) {
   switch (kernel_isa()) {
     case KernelIsa::avx512:
-      f(avx512::Loops{});
+      f(avx512::Loops{block, scratch});
       return;
     case KernelIsa::avx2:
-      f(avx2::Loops{});
+      f(avx2::Loops{block, scratch});
       return;
     default:
-      f(generic::Loops{});
+      f(generic::Loops{block, scratch});
   }
 }
 }  // namespace
@@ -127,13 +128,17 @@ const Tensor<T>& BatchNorm<T>::forward(const Tensor<T>& x) {
   used_batch_stats_ = this->training();
   if (normalized_.shape() != x.shape()) normalized_.resize(x.shape());
   if (output_.shape() != x.shape()) output_.resize(x.shape());
+  const int64_t block = x.channel_block();  // the layout, kept (Tensor::channel_block)
+  normalized_.set_channel_block(block);
+  output_.set_channel_block(block);
+  if (block > 0) chunk_sums_.resize(static_cast<size_t>(2 * generic::kChunks * channels));
 
   const T* in = x.data();
   T* mean = mean_.data();
   T* inv_std = inv_std_.data();
   if (used_batch_stats_) {
     // Two passes (μ, then Σ(x − μ)²): exact where Σx²/M − μ² would cancel.
-    with_loops([&](auto loops) {
+    with_loops(block, chunk_sums_.data(), [&](auto loops) {
       loops.sums(
           in, in, n, channels, spatial_, sum_.data(), nullptr, [](T value, T, int64_t) { return value; }, NoTerm{});
     });
@@ -151,7 +156,7 @@ const Tensor<T>& BatchNorm<T>::forward(const Tensor<T>& x) {
     }
     count_ = m;
     for (int64_t c = 0; c < channels; ++c) mean[c] = static_cast<T>(sum_[c] / m);
-    with_loops([&](auto loops) {
+    with_loops(block, chunk_sums_.data(), [&](auto loops) {
       loops.sums(
           in, in, n, channels, spatial_, second_sum_.data(), nullptr,
           [=](T value, T, int64_t c) {
@@ -180,7 +185,7 @@ const Tensor<T>& BatchNorm<T>::forward(const Tensor<T>& x) {
   const T* beta = beta_.data();
   T* x_hat = normalized_.data();
   T* y = output_.data();
-  with_loops([&](auto loops) {
+  with_loops(block, chunk_sums_.data(), [&](auto loops) {
     loops.map_twice(
         in, x_hat, y, n, channels, spatial_, [=](T value, int64_t c) { return (value - mean[c]) * inv_std[c]; },
         [=](T normalized, int64_t c) { return gamma[c] * normalized + beta[c]; });
@@ -195,6 +200,11 @@ const Tensor<T>& BatchNorm<T>::backward(const Tensor<T>& dy) {
     throw std::invalid_argument("BatchNorm backward expects gradient " + normalized_.shape().str() + ", got " +
                                 dy.shape().str());
   }
+  const int64_t block = normalized_.channel_block();
+  if (dy.channel_block() != block) {
+    throw std::logic_error("BatchNorm backward expects its gradient in the layout of its output (channel block " +
+                           std::to_string(block) + "), got channel block " + std::to_string(dy.channel_block()));
+  }
   const int64_t n = dy.rows();
   const int64_t channels = num_features_;
   double m = static_cast<double>(n * spatial_);
@@ -204,7 +214,7 @@ const Tensor<T>& BatchNorm<T>::backward(const Tensor<T>& dy) {
   // dβ = Σ dy,  dγ = Σ dy·x̂
   double* sum_dy = sum_.data();
   double* sum_dy_x_hat = second_sum_.data();
-  with_loops([&](auto loops) {
+  with_loops(block, chunk_sums_.data(), [&](auto loops) {
     loops.sums(
         g, x_hat, n, channels, spatial_, sum_dy, sum_dy_x_hat, [](T grad, T, int64_t) { return grad; },
         [](T grad, T normalized, int64_t) { return grad * normalized; });
@@ -234,9 +244,10 @@ const Tensor<T>& BatchNorm<T>::backward(const Tensor<T>& dy) {
     mean_dy_x_hat[c] = used_batch_stats_ ? sum_dy_x_hat[c] / m : 0.0;
   }
   if (input_grad_.shape() != dy.shape()) input_grad_.resize(dy.shape());
+  input_grad_.set_channel_block(block);
   const T* gamma = gamma_.data();
   const T* inv_std = inv_std_.data();
-  with_loops([&](auto loops) {
+  with_loops(block, chunk_sums_.data(), [&](auto loops) {
     loops.map(g, x_hat, input_grad_.data(), n, channels, spatial_, [=](T grad, T normalized, int64_t c) {
       return gamma[c] * inv_std[c] * (grad - T(mean_dy[c]) - normalized * T(mean_dy_x_hat[c]));
     });

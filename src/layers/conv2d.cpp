@@ -4,6 +4,7 @@
 #include <stdexcept>
 #include <type_traits>
 
+#include "nnlab/kernels/channel_blocks.h"
 #include "nnlab/kernels/gemm.h"
 #include "nnlab/kernels/single_channel_conv.h"
 #include "nnlab/kernels/threads.h"
@@ -89,17 +90,27 @@ bool Conv2d<T>::uses_onednn(const ConvGeometry& g) const {
 }
 
 template <typename T>
-const Tensor<T>& Conv2d<T>::forward(const Tensor<T>& x) {
-  if (x.rank() != 4) throw std::invalid_argument("Conv2d expects input NxCxHxW, got " + x.shape().str());
-  geometry_ = geometry(x.shape().sample_shape());
+bool Conv2d<T>::takes_channel_blocks() const {
+  return std::is_same_v<T, float> && in_channels_ >= kOneDnnMinChannels && onednn_available();
+}
+
+template <typename T>
+const Tensor<T>& Conv2d<T>::forward(const Tensor<T>& given) {
+  if (given.rank() != 4) throw std::invalid_argument("Conv2d expects input NxCxHxW, got " + given.shape().str());
+  geometry_ = geometry(given.shape().sample_shape());
   const ConvGeometry& g = geometry_;
+  const bool onednn = uses_onednn(g);
+  given_block_ = given.channel_block();
+  const Tensor<T>& x = onednn ? given : in_channel_blocks(given, 0, nchw_input_);
   input_ = &x;
   const int64_t n = x.rows(), rows = g.col_rows(), cols = g.col_cols();
   output_.resize(Shape{n, out_channels_, g.out_height(), g.out_width()});
+  output_.set_channel_block(0);
   if constexpr (std::is_same_v<T, float>) {
-    if (uses_onednn(g)) {
-      onednn_.forward(n, g, out_channels_, x.data(), weight_.data(), has_bias_ ? bias_.data() : nullptr, output_.data(),
-                      this->training());
+    if (onednn) {
+      layout_ = {x.channel_block(), this->channel_blocks_out()};
+      output_.set_channel_block(onednn_.forward(n, g, out_channels_, layout_, x.data(), weight_.data(),
+                                                has_bias_ ? bias_.data() : nullptr, output_.data(), this->training()));
       return output_;
     }
   }
@@ -143,17 +154,31 @@ const Tensor<T>& Conv2d<T>::backward(const Tensor<T>& dy) {
     throw std::invalid_argument("Conv2d backward expects gradient " + output_.shape().str() + ", got " +
                                 dy.shape().str());
   }
+  if (dy.channel_block() != output_.channel_block()) {
+    throw std::logic_error("Conv2d backward expects its gradient in the layout of its output (channel block " +
+                           std::to_string(output_.channel_block()) + "), got channel block " +
+                           std::to_string(dy.channel_block()));
+  }
+  const Tensor<T>& dx = backward_nchw_or_onednn(dy);
+  if (!this->needs_input_grad() || dx.channel_block() == given_block_) return dx;
+  convert_channel_blocks(dx, given_block_, blocked_input_grad_);
+  return blocked_input_grad_;
+}
+
+template <typename T>
+const Tensor<T>& Conv2d<T>::backward_nchw_or_onednn(const Tensor<T>& dy) {
   const Tensor<T>& x = *input_;
   const ConvGeometry& g = geometry_;
   const int64_t n = x.rows(), rows = g.col_rows(), cols = g.col_cols();
   const int64_t weight_size = weight_.size(), bias_size = bias_.size();
   const bool input_grad = this->needs_input_grad();
   if (input_grad) input_grad_.resize(x.shape());
+  input_grad_.set_channel_block(x.channel_block());
   if constexpr (std::is_same_v<T, float>) {
     if (uses_onednn(g)) {
       chunk_grads_.resize(Shape{kGradientChunks, weight_size + bias_size});
       T* dW = chunk_grads_.row(0);
-      onednn_.backward(n, g, out_channels_, x.data(), weight_.data(), dy.data(),
+      onednn_.backward(n, g, out_channels_, layout_, x.data(), weight_.data(), dy.data(),
                        input_grad ? input_grad_.data() : nullptr, dW, has_bias_ ? dW + weight_size : nullptr);
       add_chunk_gradients(1);
       return input_grad_;

@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "nnlab/kernels/channel_blocks.h"
 #include "nnlab/layers/conv2d.h"
 #include "nnlab/layers/linear.h"
 
@@ -52,11 +53,22 @@ Shape Residual<T>::output_shape(const Shape& input_sample) const {
 
 template <typename T>
 const Tensor<T>& Residual<T>::forward(const Tensor<T>& x) {
+  const bool blocks_out = this->channel_blocks_out();
+  body_.set_channel_blocks_out(blocks_out);
   const Tensor<T>& main = body_.forward(x);
-  const Tensor<T>& skip = shortcut_ ? shortcut_->forward(x) : x;
+  body_.set_channel_blocks_out(false);
+  const Tensor<T>* skip = &x;
+  if (shortcut_) {
+    shortcut_->set_channel_blocks_out(blocks_out);
+    skip = &shortcut_->forward(x);
+    shortcut_->set_channel_blocks_out(false);
+  }
+  skip_block_ = skip->channel_block();
+  skip = &in_channel_blocks(*skip, main.channel_block(), skip_converted_);
   output_.resize(main.shape());
+  output_.set_channel_block(main.channel_block());
   const T* a = main.data();
-  const T* b = skip.data();
+  const T* b = skip->data();
   T* y = output_.data();
   const int64_t n = output_.size();
   for (int64_t i = 0; i < n; ++i) y[i] = a[i] + b[i];
@@ -66,9 +78,11 @@ const Tensor<T>& Residual<T>::forward(const Tensor<T>& x) {
 template <typename T>
 const Tensor<T>& Residual<T>::backward(const Tensor<T>& dy) {
   const Tensor<T>& through_body = body_.backward(dy);
-  const Tensor<T>& through_shortcut = shortcut_ ? shortcut_->backward(dy) : dy;
+  const Tensor<T>& skip_dy = in_channel_blocks(dy, skip_block_, skip_grad_);
+  const Tensor<T>& through_shortcut = shortcut_ ? shortcut_->backward(skip_dy) : skip_dy;
   if (!this->needs_input_grad_) return input_grad_;  // stays empty: nothing upstream needs it
   input_grad_.resize(through_body.shape());
+  input_grad_.set_channel_block(through_body.channel_block());
   const T* a = through_body.data();
   const T* b = through_shortcut.data();
   T* dx = input_grad_.data();

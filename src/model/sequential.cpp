@@ -4,6 +4,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "nnlab/kernels/channel_blocks.h"
 #include "nnlab/layers/max_pool2d.h"
 #include "nnlab/layers/relu.h"
 
@@ -35,8 +36,31 @@ Sequential<T>& Sequential<T>::add(ModulePtr<T> layer) {
   layer->set_needs_input_grad(!layers_.empty() || this->needs_input_grad_);
   if (!layers_.empty()) link_relu_max_pool(*layers_.back(), *layer);
   layers_.push_back(std::move(layer));
+  converted_.resize(layers_.size());
   output_sample_ = out;
   return *this;
+}
+
+template <typename T>
+const Tensor<T>& Sequential<T>::forward_layer(size_t i, const Tensor<T>& x, bool blocks_allowed) {
+  Module<T>& layer = *layers_[i];
+  const bool next_takes =
+      blocks_allowed && (i + 1 < layers_.size() ? layers_[i + 1]->takes_channel_blocks() : this->channel_blocks_out());
+  layer.set_channel_blocks_out(next_takes);
+  const Tensor<T>& y = layer.forward(x);
+  layer.set_channel_blocks_out(false);
+  Converted& converted = converted_[i];
+  converted.block = next_takes ? 0 : y.channel_block();
+  if (converted.block == 0) return y;
+  convert_channel_blocks(y, 0, converted.output);
+  return converted.output;
+}
+
+template <typename T>
+const Tensor<T>& Sequential<T>::backward_layer(size_t i, const Tensor<T>& dy) {
+  Converted& converted = converted_[i];
+  if (converted.block == 0) return layers_[i]->backward(dy);
+  return layers_[i]->backward(in_channel_blocks(dy, converted.block, converted.grad));
 }
 
 template <typename T>
@@ -47,13 +71,13 @@ const Tensor<T>& Sequential<T>::forward(const Tensor<T>& x) {
   }
   const Tensor<T>* current = &x;
   // One check per call keeps the loop without hooks exactly as it was (bench/mlp_bench.cpp).
-  if (hooks_ == nullptr || hooks_->forward.empty()) {
-    for (auto& layer : layers_) current = &layer->forward(*current);
+  if (!hooked()) {
+    for (size_t i = 0; i < layers_.size(); ++i) current = &forward_layer(i, *current, true);
     return *current;
   }
   for (size_t i = 0; i < layers_.size(); ++i) {
     const Tensor<T>& input = *current;
-    current = &layers_[i]->forward(input);
+    current = &forward_layer(i, input, false);
     for (auto& hook : hooks_->forward) {
       if (hook.layer == i || hook.layer == HookRegistry<T>::kAllLayers) hook.fn(i, *layers_[i], input, *current);
     }
@@ -65,12 +89,12 @@ template <typename T>
 const Tensor<T>& Sequential<T>::backward(const Tensor<T>& dy) {
   const Tensor<T>* current = &dy;
   if (hooks_ == nullptr || hooks_->backward.empty()) {
-    for (auto it = layers_.rbegin(); it != layers_.rend(); ++it) current = &(*it)->backward(*current);
+    for (size_t i = layers_.size(); i-- > 0;) current = &backward_layer(i, *current);
     return *current;
   }
   for (size_t i = layers_.size(); i-- > 0;) {
     const Tensor<T>& output_grad = *current;
-    current = &layers_[i]->backward(output_grad);
+    current = &backward_layer(i, output_grad);
     // A layer told not to compute dL/d(input) returns a stale or empty buffer: show it as empty.
     const Tensor<T>& input_grad = layers_[i]->needs_input_grad() ? *current : hooks_->no_input_grad;
     for (auto& hook : hooks_->backward) {

@@ -41,16 +41,23 @@ class OneDnnConv {
   // output size implies not negative).
   static bool supports(const ConvGeometry& g);
 
-  // y = conv(x, w) + b (b may be null) for n samples of geometry g, out_channels outputs; all
-  // in PyTorch's layouts (NCHW, OIHW). With keep false (evaluation) the blocked copies are freed
-  // afterwards: evaluation batches are large, and rebuilding from oneDNN's primitive cache costs
-  // microseconds.
-  void forward(int64_t n, const ConvGeometry& g, int64_t out_channels, const float* x, const float* w, const float* b,
-               float* y, bool keep = true);
-  // The gradients of the same n, g, out_channels, x and w for dy: dw (and db and dx when not
-  // null) are written, not added.
-  void backward(int64_t n, const ConvGeometry& g, int64_t out_channels, const float* x, const float* w, const float* dy,
-                float* dx, float* dw, float* db);
+  // The layouts of x and y (Tensor::channel_block): x's channel block (0: NCHW), and whether y may
+  // be given in the channel blocks the primitive computes in (nChw16c, nChw8c) instead of NCHW.
+  struct Layout {
+    int64_t x_block = 0;
+    bool blocks_out = false;
+  };
+
+  // y = conv(x, w) + b (b may be null) for n samples of geometry g, out_channels outputs; w in
+  // PyTorch's OIHW, x and y as `layout` says. Returns y's channel block (0: NCHW). With keep false
+  // (evaluation) the blocked copies are freed afterwards: evaluation batches are large, and
+  // rebuilding from oneDNN's primitive cache costs microseconds.
+  int64_t forward(int64_t n, const ConvGeometry& g, int64_t out_channels, Layout layout, const float* x, const float* w,
+                  const float* b, float* y, bool keep = true);
+  // The gradients of the same n, g, out_channels, layout, x and w for dy (in the layout forward
+  // gave y): dw (and db and dx, in x's layout, when not null) are written, not added.
+  void backward(int64_t n, const ConvGeometry& g, int64_t out_channels, Layout layout, const float* x, const float* w,
+                const float* dy, float* dx, float* dw, float* db);
 
  private:
   struct Impl;

@@ -12,9 +12,10 @@ class Activation : public Layer<T> {
   Shape output_shape(const Shape& input_sample) const override { return input_sample; }
 
  protected:
-  // Resizes the buffer to the shape of `like` (allocating only when it grows).
+  // Resizes the buffer to the shape of `like` (allocating only when it grows), in like's layout.
   static void match(Tensor<T>& buffer, const Tensor<T>& like) {
     if (buffer.shape() != like.shape()) buffer.resize(like.shape());
+    buffer.set_channel_block(like.channel_block());
   }
   void check_backward(const Tensor<T>& dy) const {
     if (output_.shape() != dy.shape()) {

@@ -53,6 +53,8 @@ class BatchNorm final : public Layer<T> {
 
   const Tensor<T>& forward(const Tensor<T>& x) override;
   const Tensor<T>& backward(const Tensor<T>& dy) override;
+  // Per channel: any layout (channel blocks included), kept.
+  bool takes_channel_blocks() const override { return true; }
   // weight (γ) and bias (β), without weight decay.
   std::vector<Parameter<T>> parameters() override;
   // γ = 1, β = 0, running mean 0, running variance 1, no batches tracked, whatever the initialiser.
@@ -93,8 +95,9 @@ class BatchNorm final : public Layer<T> {
   int64_t spatial_ = 0;
   Tensor<T> output_, input_grad_;
   Communicator* sync_ = nullptr;
-  std::vector<double> exchange_;  // the sums sent to the other ranks: 2·C values
-  double count_ = 0;              // M, over the ranks when synchronised
+  std::vector<double> exchange_;    // the sums sent to the other ranks: 2·C values
+  std::vector<double> chunk_sums_;  // the sums' parts over a channel-blocked batch (batchnorm_loops.inc)
+  double count_ = 0;                // M, over the ranks when synchronised
 };
 
 }  // namespace nnlab

@@ -33,6 +33,9 @@ class Conv2d final : public Layer<T> {
 
   const Tensor<T>& forward(const Tensor<T>& x) override;
   const Tensor<T>& backward(const Tensor<T>& dy) override;
+  // On oneDNN (float, kOneDnnMinChannels input channels or more) x and y may be in the channel
+  // blocks oneDNN computes in (Tensor::channel_block): no reorders at the layer's edges.
+  bool takes_channel_blocks() const override;
   std::vector<Parameter<T>> parameters() override;
   // fan_in = Cin·KH·KW, fan_out = Cout·KH·KW.
   void initialize(const Initializer& init, Rng& rng) override;
@@ -57,6 +60,8 @@ class Conv2d final : public Layer<T> {
   // Whether this layer runs on oneDNN for geometry g: float, in a build with it, and at least
   // kOneDnnMinChannels input channels.
   bool uses_onednn(const ConvGeometry& g) const;
+  // Backward in x's layout (NCHW, or channel blocks on oneDNN).
+  const Tensor<T>& backward_nchw_or_onednn(const Tensor<T>& dy);
   // Adds the first `chunks` rows of chunk_grads_ (dW then db), in order, to the gradients.
   void add_chunk_gradients(int64_t chunks);
 
@@ -73,6 +78,11 @@ class Conv2d final : public Layer<T> {
   static constexpr int64_t kGradientChunks = 8;
   Tensor<T> chunk_grads_;
   OneDnnConv onednn_;
+  OneDnnConv::Layout layout_;  // x's and y's layouts in the last forward on oneDNN
+  // A channel-blocked x that the layer cannot take as it is (a geometry oneDNN refuses) goes in
+  // NCHW, and dx back to x's layout.
+  int64_t given_block_ = 0;
+  Tensor<T> nchw_input_, blocked_input_grad_;
 };
 
 }  // namespace nnlab

@@ -18,9 +18,12 @@ class GlobalAvgPool final : public Layer<T> {
 
   const Tensor<T>& forward(const Tensor<T>& x) override;
   const Tensor<T>& backward(const Tensor<T>& dy) override;
+  // Takes channel blocks (Tensor::channel_block); its output N×C has no layout to choose.
+  bool takes_channel_blocks() const override { return true; }
 
  private:
   Shape input_shape_;
+  int64_t input_block_ = 0;  // x's channel block (0: NCHW)
   Tensor<T> output_, input_grad_;
 };
 

@@ -12,6 +12,8 @@ class ReLU final : public Activation<T> {
   std::string spec() const override { return "relu"; }
   const Tensor<T>& forward(const Tensor<T>& x) override;
   const Tensor<T>& backward(const Tensor<T>& dy) override;
+  // Element by element: any layout, kept.
+  bool takes_channel_blocks() const override { return true; }
 
   // Set by Sequential when the next layer is a MaxPool2d that masks its own input gradient by
   // the sign of this layer's output (MaxPool2d::set_input_from_relu): dy is then already zero

@@ -120,6 +120,15 @@ class Module {
   virtual void set_needs_input_grad(bool needs) { needs_input_grad_ = needs; }
   bool needs_input_grad() const { return needs_input_grad_; }
 
+  // Channel-blocked image batches (Tensor::channel_block, kernels/channel_blocks.h), the layout of
+  // oneDNN's convolutions. takes_channel_blocks: whether forward takes x in it (backward then gives dx
+  // in x's layout; a layer computes in it or converts). set_channel_blocks_out: whether forward may
+  // give its output in it; a container allows it around one call when the next module takes it, so
+  // that what a module gives to anyone else is NCHW.
+  virtual bool takes_channel_blocks() const { return false; }
+  void set_channel_blocks_out(bool allowed) { channel_blocks_out_ = allowed; }
+  bool channel_blocks_out() const { return channel_blocks_out_; }
+
   // Starts a new sum of gradients, on the whole tree: the next backward writes the parameter
   // gradients instead of adding to them. Like PyTorch's zero_grad(set_to_none=True) this
   // costs no pass over memory; until that backward the gradient tensors keep their old
@@ -155,6 +164,7 @@ class Module {
   bool training_ = true;
   bool needs_input_grad_ = true;
   bool accumulate_grads_ = false;
+  bool channel_blocks_out_ = false;
   std::optional<Initializer> initializer_;
 };
 

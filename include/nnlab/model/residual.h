@@ -37,6 +37,11 @@ class Residual final : public Module<T> {
 
   const Tensor<T>& forward(const Tensor<T>& x) override;
   const Tensor<T>& backward(const Tensor<T>& dy) override;
+  // Channel blocks (Module::takes_channel_blocks) go through when the body and the shortcut take
+  // them; the sum is in the body's layout, the shortcut's output converted to it where they differ.
+  bool takes_channel_blocks() const override {
+    return body_.takes_channel_blocks() && (!shortcut_ || shortcut_->takes_channel_blocks());
+  }
 
   std::vector<std::pair<std::string, Module<T>*>> children() const override;
   std::vector<Parameter<T>> parameters() override;
@@ -58,6 +63,9 @@ class Residual final : public Module<T> {
   Sequential<T> body_;
   ModulePtr<T> shortcut_;
   Tensor<T> output_, input_grad_;
+  // The shortcut's output in the body's layout, and the gradient in the shortcut's, where they differ.
+  Tensor<T> skip_converted_, skip_grad_;
+  int64_t skip_block_ = 0;
 };
 
 }  // namespace nnlab

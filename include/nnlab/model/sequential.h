@@ -121,6 +121,11 @@ class Sequential final : public Module<T> {
   const Tensor<T>& forward(const Tensor<T>& x) override;
   // Backpropagates dL/d(output); fills every parameter gradient.
   const Tensor<T>& backward(const Tensor<T>& dy) override;
+  // When its first module does, and no hooks are set (hooks see NCHW tensors: with hooks no module
+  // is allowed to give channel blocks).
+  bool takes_channel_blocks() const override {
+    return !layers_.empty() && !hooked() && layers_.front()->takes_channel_blocks();
+  }
 
   // "0", "1", ...: the children's names in PyTorch's nn.Sequential.
   std::vector<std::pair<std::string, Module<T>*>> children() const override;
@@ -162,9 +167,23 @@ class Sequential final : public Module<T> {
   std::string summary();
 
  private:
+  bool hooked() const { return hooks_ != nullptr && (!hooks_->forward.empty() || !hooks_->backward.empty()); }
+  // Layer i's forward, allowed to give channel blocks when the next module (or, for the last, this
+  // one's caller) takes them; a blocked output that the next cannot take is converted to NCHW.
+  const Tensor<T>& forward_layer(size_t i, const Tensor<T>& x, bool blocks_allowed);
+  // Layer i's backward, the gradient first brought to the layout its output was given in.
+  const Tensor<T>& backward_layer(size_t i, const Tensor<T>& dy);
+
   Shape input_sample_;
   Shape output_sample_;
   std::vector<ModulePtr<T>> layers_;
+  // Per layer: its blocked output converted to NCHW for the next module, the block size of that
+  // output (0: nothing converted), and the gradient for it converted back to that block size.
+  struct Converted {
+    Tensor<T> output, grad;
+    int64_t block = 0;
+  };
+  std::vector<Converted> converted_;
   std::shared_ptr<HookRegistry<T>> hooks_ = std::make_shared<HookRegistry<T>>();
 };
 

@@ -4,6 +4,12 @@
 //
 // resize() keeps the allocated capacity, so a layer that resizes its buffers
 // to the same or a smaller batch never allocates again.
+//
+// An image batch N×C×H×W is stored NCHW (PyTorch's layout) unless channel_block() is B > 0:
+// then in oneDNN's nChw{B}c, channels in groups of B, each group's H×W pixels of B channels
+// (B values side by side). Only containers hand such tensors from layer to layer, between the
+// layers that take them (Module::takes_channel_blocks; kernels/channel_blocks.h): the layout a
+// convolution works in, kept instead of reordered at every layer. Whatever leaves a model is NCHW.
 
 #include <algorithm>
 #include <cstdint>
@@ -69,10 +75,15 @@ class Tensor {
   }
   void fill(T value) { std::fill(data_.begin(), data_.end(), value); }
 
+  // Channels per block of the layout (0: NCHW), see above; resize and reshape leave it as it is.
+  int64_t channel_block() const { return channel_block_; }
+  void set_channel_block(int64_t block) { channel_block_ = block; }
+
   template <typename U>
   Tensor<U> cast() const {
     Tensor<U> out(shape_);
     std::transform(data_.begin(), data_.end(), out.begin(), [](T v) { return static_cast<U>(v); });
+    out.set_channel_block(channel_block_);
     return out;
   }
 
@@ -86,6 +97,7 @@ class Tensor {
 
   Shape shape_;
   std::vector<T> data_;
+  int64_t channel_block_ = 0;
 };
 
 }  // namespace nnlab
