@@ -4,6 +4,8 @@
 #include <bit>
 #include <cstdint>
 #include <limits>
+#include <stdexcept>
+#include <string>
 #include <type_traits>
 
 #include "nnlab/kernels/threads.h"
@@ -106,10 +108,70 @@ void max_unpool_2x2_plane(const T* g, const T* y, const int32_t* arg, bool from_
   std::fill(dx + 2 * z.out_h * in_w, dx + z.in_h * in_w, T(0));
 }
 
+// 2×2 windows of stride 2 over a group of B channels in channel blocks (Tensor::channel_block):
+// each pixel holds B channels side by side, so a window's four pixels are four runs of B values and
+// the loop over the B channels vectorises. The same choice as max_pool_plane, lane by lane.
+template <typename T, int64_t B>
+void max_pool_2x2_group(const T* in, T* y, int32_t* arg, const PoolPlane z) {
+  const int32_t in_w = z.in_w;
+  for (int32_t oh = 0; oh < z.out_h; ++oh) {
+    for (int32_t ow = 0; ow < z.out_w; ++ow, y += B, arg += B) {
+      const int32_t first = 2 * oh * in_w + 2 * ow;
+      const int32_t pixels[4] = {first, first + 1, first + in_w, first + in_w + 1};
+#pragma omp simd
+      for (int64_t l = 0; l < B; ++l) {
+        T best = -std::numeric_limits<T>::infinity();
+        int32_t where = first;
+        for (const int32_t p : pixels) {
+          const T v = in[p * B + l];
+          const bool take = (v > best) | (v != v);
+          best = take ? v : best;
+          where = take ? p : where;
+        }
+        y[l] = best;
+        arg[l] = where;
+      }
+    }
+  }
+}
+
+// Its gradient: every pixel of the group written once (max_unpool_2x2_plane, lane by lane).
+template <typename T, int64_t B>
+void max_unpool_2x2_group(const T* g, const T* y, const int32_t* arg, bool from_relu, const PoolPlane z, T* dx) {
+  using Bits = std::conditional_t<sizeof(T) == 4, uint32_t, uint64_t>;
+  const auto keep_if = [](T value, bool chosen) {
+    return std::bit_cast<T>(std::bit_cast<Bits>(value) & (Bits(0) - Bits(chosen)));
+  };
+  const int32_t in_w = z.in_w;
+  if (z.in_h % 2 != 0 || in_w % 2 != 0) std::fill(dx, dx + int64_t(z.in_h) * in_w * B, T(0));  // rows no window covers
+  for (int32_t oh = 0; oh < z.out_h; ++oh) {
+    for (int32_t ow = 0; ow < z.out_w; ++ow, g += B, y += B, arg += B) {
+      const int32_t first = 2 * oh * in_w + 2 * ow;
+      T* top = dx + int64_t(first) * B;
+      T* bottom = top + int64_t(in_w) * B;
+#pragma omp simd
+      for (int64_t l = 0; l < B; ++l) {
+        const int32_t at = arg[l] - first;  // 0, 1, W or W + 1
+        const T v = T(0) + keep_if(g[l], !from_relu || y[l] > T(0));
+        top[l] = keep_if(v, at == 0);
+        top[B + l] = keep_if(v, at == 1);
+        bottom[l] = keep_if(v, at == in_w);
+        bottom[B + l] = keep_if(v, at == in_w + 1);
+      }
+    }
+  }
+}
+
 }  // namespace
 
 template <typename T>
+bool MaxPool2d<T>::takes_channel_blocks() const {
+  return this->kernel() == 2 && this->stride() == 2 && this->padding() == 0;
+}
+
+template <typename T>
 const Tensor<T>& MaxPool2d<T>::forward(const Tensor<T>& x) {
+  if (x.channel_block() > 0) return forward_blocks(x);
   const ConvGeometry g = this->batch_geometry(x);
   const PoolPlane z = this->plane_sizes(g);
   // The usual windows get a vectorised kernel; the others the general one.
@@ -120,6 +182,7 @@ const Tensor<T>& MaxPool2d<T>::forward(const Tensor<T>& x) {
   if (z.kernel == 3 && z.stride == 1) pool_plane = max_pool_plane<T, 3, 1>;
   input_shape_ = x.shape();
   output_.resize(Shape{x.rows(), g.channels, z.out_h, z.out_w});
+  output_.set_channel_block(0);
   argmax_.resize(static_cast<size_t>(output_.size()));
   const int64_t planes = x.rows() * g.channels, plane_in = g.height * g.width, plane_out = g.col_cols();
   const T* in_data = x.data();
@@ -133,13 +196,60 @@ const Tensor<T>& MaxPool2d<T>::forward(const Tensor<T>& x) {
 }
 
 template <typename T>
+const Tensor<T>& MaxPool2d<T>::forward_blocks(const Tensor<T>& x) {
+  const int64_t block = x.channel_block();
+  if (!takes_channel_blocks() || (block != 8 && block != 16)) {
+    throw std::logic_error("MaxPool2d takes channel blocks of 8 or 16 for 2x2 windows of stride 2 only");
+  }
+  const ConvGeometry g = this->batch_geometry(x);
+  const PoolPlane z = this->plane_sizes(g);
+  input_shape_ = x.shape();
+  output_.resize(Shape{x.rows(), g.channels, z.out_h, z.out_w});
+  output_.set_channel_block(block);
+  argmax_.resize(static_cast<size_t>(output_.size()));
+  const int64_t groups = x.rows() * g.channels / block;
+  const int64_t group_in = g.height * g.width * block, group_out = g.col_cols() * block;
+  const T* in = x.data();
+  T* y = output_.data();
+  int32_t* arg = argmax_.data();
+  const auto pool_group = block == 16 ? max_pool_2x2_group<T, 16> : max_pool_2x2_group<T, 8>;
+  for_each_plane(groups, x.size(), [&](int64_t group) {
+    pool_group(in + group * group_in, y + group * group_out, arg + group * group_out, z);
+  });
+  return output_;
+}
+
+template <typename T>
 const Tensor<T>& MaxPool2d<T>::backward(const Tensor<T>& dy) {
   if (dy.shape() != output_.shape()) {
     throw std::invalid_argument("MaxPool2d backward expects gradient " + output_.shape().str() + ", got " +
                                 dy.shape().str());
   }
+  if (dy.channel_block() != output_.channel_block()) {
+    throw std::logic_error("MaxPool2d backward expects its gradient in the layout of its output (channel block " +
+                           std::to_string(output_.channel_block()) + "), got channel block " +
+                           std::to_string(dy.channel_block()));
+  }
   if (!this->needs_input_grad()) return input_grad_;
   input_grad_.resize(input_shape_);
+  input_grad_.set_channel_block(output_.channel_block());
+  if (output_.channel_block() > 0) {
+    const int64_t block = output_.channel_block();
+    const PoolPlane z = this->plane_sizes(this->geometry(input_shape_.sample_shape()));
+    const int64_t groups = input_shape_[0] * input_shape_[1] / block;
+    const int64_t group_in = input_shape_[2] * input_shape_[3] * block, group_out = int64_t(z.out_h) * z.out_w * block;
+    const T* g = dy.data();
+    const T* y = output_.data();
+    const int32_t* arg = argmax_.data();
+    T* dx = input_grad_.data();
+    const bool from_relu = input_from_relu_;
+    const auto unpool_group = block == 16 ? max_unpool_2x2_group<T, 16> : max_unpool_2x2_group<T, 8>;
+    for_each_plane(groups, input_grad_.size(), [&](int64_t group) {
+      unpool_group(g + group * group_out, y + group * group_out, arg + group * group_out, from_relu, z,
+                   dx + group * group_in);
+    });
+    return input_grad_;
+  }
   const int64_t plane_in = input_shape_[2] * input_shape_[3];
   const int64_t plane_out = output_.dim(2) * output_.dim(3);
   const int64_t planes = output_.dim(0) * output_.dim(1);

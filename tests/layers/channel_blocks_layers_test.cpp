@@ -10,6 +10,7 @@
 #include "nnlab/layers/batchnorm.h"
 #include "nnlab/layers/conv2d.h"
 #include "nnlab/layers/global_avg_pool.h"
+#include "nnlab/layers/max_pool2d.h"
 #include "nnlab/layers/relu.h"
 #include "nnlab/tensor/random.h"
 
@@ -161,6 +162,46 @@ TEST(ChannelBlocksLayers, BatchNormReluAndGlobalAvgPoolComputeInBlocks) {
     EXPECT_EQ(dgap.channel_block(), block);
     cb_expect_same(dgap, plain_gap.backward(dpooled), 0, "GlobalAvgPool dx");
   }
+}
+
+TEST(ChannelBlocksLayers, MaxPoolOfTwoByTwoWindowsInBlocks) {
+  Rng rng(8);
+  // Ties (values on a coarse grid), a NaN, odd sizes (a last row and column no window covers).
+  for (const Shape& shape : {Shape{3, 16, 8, 6}, Shape{2, 32, 7, 5}}) {
+    Tensor<float> x(shape);
+    for (float& v : x) v = static_cast<float>(std::round(rng.normal() * 2) / 2);
+    x[17] = std::nanf("");
+    for (const int64_t block : {8, 16}) {
+      for (const bool from_relu : {false, true}) {
+        MaxPool2d<float> plain(2), blocked(2);
+        EXPECT_TRUE(blocked.takes_channel_blocks());
+        for (MaxPool2d<float>* pool : {&plain, &blocked}) {
+          pool->set_needs_input_grad(true);
+          pool->set_input_from_relu(from_relu);
+        }
+        Tensor<float> x_blocked, dy_blocked;
+        convert_channel_blocks(x, block, x_blocked);
+        const Tensor<float>& y = plain.forward(x);
+        const Tensor<float>& y_blocked = blocked.forward(x_blocked);
+        EXPECT_EQ(y_blocked.channel_block(), block);
+        Tensor<float> y_back;
+        convert_channel_blocks(y_blocked, 0, y_back);
+        for (int64_t i = 0; i < y.size(); ++i) {
+          if (std::isnan(y[i])) {
+            EXPECT_TRUE(std::isnan(y_back[i])) << i;
+          } else {
+            ASSERT_EQ(y_back[i], y[i]) << i;
+          }
+        }
+        const Tensor<float> dy = cb_random(y.shape(), rng);
+        convert_channel_blocks(dy, block, dy_blocked);
+        const Tensor<float>& dx_blocked = blocked.backward(dy_blocked);
+        EXPECT_EQ(dx_blocked.channel_block(), block);
+        cb_expect_same(dx_blocked, plain.backward(dy), 0, "MaxPool2d dx");
+      }
+    }
+  }
+  EXPECT_FALSE(MaxPool2d<float>(3, 2).takes_channel_blocks());
 }
 
 }  // namespace nnlab::test

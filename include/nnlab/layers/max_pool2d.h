@@ -23,6 +23,9 @@ class MaxPool2d final : public Pool2d<T> {
 
   const Tensor<T>& forward(const Tensor<T>& x) override;
   const Tensor<T>& backward(const Tensor<T>& dy) override;
+  // 2×2 windows of stride 2 without padding (the conv nets' pools) take channel blocks
+  // (Tensor::channel_block) and give them; other windows take NCHW.
+  bool takes_channel_blocks() const override;
 
   // Set by Sequential when this pool follows a ReLU (x ≥ 0): backward then sends the gradient only
   // to chosen pixels greater than 0, dx[argmax] += (y > 0 ? dy : 0), which is what the ReLU's
@@ -31,6 +34,8 @@ class MaxPool2d final : public Pool2d<T> {
   void set_input_from_relu(bool from_relu) { input_from_relu_ = from_relu; }
 
  private:
+  const Tensor<T>& forward_blocks(const Tensor<T>& x);
+
   bool input_from_relu_ = false;
   Shape input_shape_;
   Tensor<T> output_, input_grad_;
