@@ -43,7 +43,7 @@ NNLAB_END_TARGET
 namespace {
 // Runs f(loops) with the loops of the variant kernel_isa() chose, for the layout `block`
 // (Tensor::channel_block; scratch: 2·kChunks·C doubles for its sums): loops.sums(...),
-// loops.map(...), loops.map_twice(...).
+// loops.map(...).
 template <typename F>
 void with_loops(int64_t block, double* scratch, F&& f) {
   switch (kernel_isa()) {
@@ -126,10 +126,9 @@ const Tensor<T>& BatchNorm<T>::forward(const Tensor<T>& x) {
                                 x.shape().str() + " (use a batch of at least 2, or eval mode)");
   }
   used_batch_stats_ = this->training();
-  if (normalized_.shape() != x.shape()) normalized_.resize(x.shape());
+  input_ = &x;
   if (output_.shape() != x.shape()) output_.resize(x.shape());
   const int64_t block = x.channel_block();  // the layout, kept (Tensor::channel_block)
-  normalized_.set_channel_block(block);
   output_.set_channel_block(block);
   if (block > 0) chunk_sums_.resize(static_cast<size_t>(2 * generic::kChunks * channels));
 
@@ -181,26 +180,28 @@ const Tensor<T>& BatchNorm<T>::forward(const Tensor<T>& x) {
     }
   }
 
+  // y = γ·x̂ + β with x̂ = (x − μ)/σ; backward computes x̂ again from x rather than reading a
+  // stored copy: one pass over memory fewer in forward (a write of the size of x).
   const T* gamma = gamma_.data();
   const T* beta = beta_.data();
-  T* x_hat = normalized_.data();
   T* y = output_.data();
   with_loops(block, chunk_sums_.data(), [&](auto loops) {
-    loops.map_twice(
-        in, x_hat, y, n, channels, spatial_, [=](T value, int64_t c) { return (value - mean[c]) * inv_std[c]; },
-        [=](T normalized, int64_t c) { return gamma[c] * normalized + beta[c]; });
+    loops.map(in, in, y, n, channels, spatial_, [=](T value, T, int64_t c) {
+      const T normalized = (value - mean[c]) * inv_std[c];
+      return gamma[c] * normalized + beta[c];
+    });
   });
   return output_;
 }
 
 template <typename T>
 const Tensor<T>& BatchNorm<T>::backward(const Tensor<T>& dy) {
-  if (normalized_.rank() == 0) throw std::logic_error("BatchNorm::backward called before forward");
-  if (dy.shape() != normalized_.shape()) {
-    throw std::invalid_argument("BatchNorm backward expects gradient " + normalized_.shape().str() + ", got " +
+  if (input_ == nullptr) throw std::logic_error("BatchNorm::backward called before forward");
+  if (dy.shape() != output_.shape()) {
+    throw std::invalid_argument("BatchNorm backward expects gradient " + output_.shape().str() + ", got " +
                                 dy.shape().str());
   }
-  const int64_t block = normalized_.channel_block();
+  const int64_t block = output_.channel_block();
   if (dy.channel_block() != block) {
     throw std::logic_error("BatchNorm backward expects its gradient in the layout of its output (channel block " +
                            std::to_string(block) + "), got channel block " + std::to_string(dy.channel_block()));
@@ -209,15 +210,17 @@ const Tensor<T>& BatchNorm<T>::backward(const Tensor<T>& dy) {
   const int64_t channels = num_features_;
   double m = static_cast<double>(n * spatial_);
   const T* g = dy.data();
-  const T* x_hat = normalized_.data();
+  const T* x = input_->data();
+  const T* mean = mean_.data();
+  const T* inv_std = inv_std_.data();
 
-  // dβ = Σ dy,  dγ = Σ dy·x̂
+  // dβ = Σ dy,  dγ = Σ dy·x̂  (x̂ = (x − μ)/σ, as forward computed it)
   double* sum_dy = sum_.data();
   double* sum_dy_x_hat = second_sum_.data();
   with_loops(block, chunk_sums_.data(), [&](auto loops) {
     loops.sums(
-        g, x_hat, n, channels, spatial_, sum_dy, sum_dy_x_hat, [](T grad, T, int64_t) { return grad; },
-        [](T grad, T normalized, int64_t) { return grad * normalized; });
+        g, x, n, channels, spatial_, sum_dy, sum_dy_x_hat, [](T grad, T, int64_t) { return grad; },
+        [=](T grad, T value, int64_t c) { return grad * ((value - mean[c]) * inv_std[c]); });
   });
   const bool add = this->begin_gradient_sum();
   for (int64_t c = 0; c < channels; ++c) {
@@ -246,9 +249,9 @@ const Tensor<T>& BatchNorm<T>::backward(const Tensor<T>& dy) {
   if (input_grad_.shape() != dy.shape()) input_grad_.resize(dy.shape());
   input_grad_.set_channel_block(block);
   const T* gamma = gamma_.data();
-  const T* inv_std = inv_std_.data();
   with_loops(block, chunk_sums_.data(), [&](auto loops) {
-    loops.map(g, x_hat, input_grad_.data(), n, channels, spatial_, [=](T grad, T normalized, int64_t c) {
+    loops.map(g, x, input_grad_.data(), n, channels, spatial_, [=](T grad, T value, int64_t c) {
+      const T normalized = (value - mean[c]) * inv_std[c];
       return gamma[c] * inv_std[c] * (grad - T(mean_dy[c]) - normalized * T(mean_dy_x_hat[c]));
     });
   });

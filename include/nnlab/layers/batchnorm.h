@@ -84,8 +84,10 @@ class BatchNorm final : public Layer<T> {
   Tensor<T> gamma_, beta_, gamma_grad_, beta_grad_;
   Tensor<T> running_mean_, running_var_;
   int64_t num_batches_tracked_ = 0;
-  // Cached by forward: x̂, 1/σ per channel, and whether batch statistics were used.
-  Tensor<T> normalized_, inv_std_;
+  // Kept by forward: its input x (backward computes x̂ from it), 1/σ per channel, and whether
+  // batch statistics were used.
+  const Tensor<T>* input_ = nullptr;
+  Tensor<T> inv_std_;
   bool used_batch_stats_ = false;
   // Per-channel sums (Σx, Σ(x − μ)², Σdy, Σdy·x̂), accumulated in double, and μ.
   Tensor<double> sum_, second_sum_;
