@@ -152,11 +152,11 @@ class Model:
         return _nnlab.export_onnx(self._core, str(path))
 
     # --- using it ---------------------------------------------------------------------------
-    def __call__(self, x, *, batch_size=500, threads=None):
+    def __call__(self, x, *, batch_size=100, threads=None):
         """The outputs (logits) for x of shape (N, *input_shape), in eval mode; see predict."""
         return self.predict(x, batch_size=batch_size, threads=threads)
 
-    def predict(self, x, *, batch_size=500, threads=None):
+    def predict(self, x, *, batch_size=100, threads=None):
         """The outputs for x of shape (N, *input_shape) (or one sample), in eval mode, batch_size
         samples at a time, with the GIL released. x is copied once into float32 (float64 and
         integers converted, non-contiguous arrays gathered); returns a new (N, outputs) array."""
@@ -166,7 +166,7 @@ class Model:
         """The class of each sample: the index of its largest output."""
         return np.argmax(self.predict(x, **kw), axis=1)
 
-    def evaluate(self, x, y, *, batch_size=500, threads=None):
+    def evaluate(self, x, y, *, batch_size=100, threads=None):
         """{'loss', 'accuracy'} on integer labels y, {'loss', 'mse', 'mae', 'r2'} on float targets."""
         return self._core.evaluate(x, y, batch_size, _threads.resolve(threads))
 
