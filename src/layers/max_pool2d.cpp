@@ -76,6 +76,14 @@ void max_pool_plane(const T* in, T* y, int32_t* arg, const PoolPlane z) {
   }
 }
 
+// value where chosen, else 0, by a bit mask: with ?: GCC branched on every pixel, and the chosen
+// pixel of a window is random (3× slower than the fill and add).
+template <typename T>
+inline T keep_if(T value, bool chosen) {
+  using Bits = std::conditional_t<sizeof(T) == 4, uint32_t, uint64_t>;
+  return std::bit_cast<T>(std::bit_cast<Bits>(value) & (Bits(0) - Bits(chosen)));
+}
+
 // The gradient of one plane of 2×2 windows of stride 2 without padding, each input pixel in at
 // most one window: every pixel is written once, 0 + dy at the window's chosen one (as the general
 // loop's sum would give), 0 at the other three and in a last row or column no window covers.
@@ -83,12 +91,6 @@ void max_pool_plane(const T* in, T* y, int32_t* arg, const PoolPlane z) {
 // max pool backward (100×30×24×24) took 1.0 ms that way on Zen 5.
 template <typename T>
 void max_unpool_2x2_plane(const T* g, const T* y, const int32_t* arg, bool from_relu, const PoolPlane z, T* dx) {
-  // Selections by bit masks: with ?: GCC branched on every pixel, and the chosen pixel of a window
-  // is random (3× slower than the fill and add).
-  using Bits = std::conditional_t<sizeof(T) == 4, uint32_t, uint64_t>;
-  const auto keep_if = [](T value, bool chosen) {
-    return std::bit_cast<T>(std::bit_cast<Bits>(value) & (Bits(0) - Bits(chosen)));
-  };
   const int32_t in_w = z.in_w, out_w = z.out_w;
   for (int32_t oh = 0; oh < z.out_h; ++oh, g += out_w, y += out_w, arg += out_w) {
     T* top = dx + 2 * oh * in_w;
@@ -138,10 +140,6 @@ void max_pool_2x2_group(const T* in, T* y, int32_t* arg, const PoolPlane z) {
 // Its gradient: every pixel of the group written once (max_unpool_2x2_plane, lane by lane).
 template <typename T, int64_t B>
 void max_unpool_2x2_group(const T* g, const T* y, const int32_t* arg, bool from_relu, const PoolPlane z, T* dx) {
-  using Bits = std::conditional_t<sizeof(T) == 4, uint32_t, uint64_t>;
-  const auto keep_if = [](T value, bool chosen) {
-    return std::bit_cast<T>(std::bit_cast<Bits>(value) & (Bits(0) - Bits(chosen)));
-  };
   const int32_t in_w = z.in_w;
   if (z.in_h % 2 != 0 || in_w % 2 != 0) std::fill(dx, dx + int64_t(z.in_h) * in_w * B, T(0));  // rows no window covers
   for (int32_t oh = 0; oh < z.out_h; ++oh) {
