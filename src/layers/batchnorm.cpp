@@ -8,6 +8,7 @@
 #include "nnlab/distributed/communicator.h"
 #include "nnlab/kernels/isa.h"
 #include "nnlab/kernels/threads.h"
+#include "nnlab/layers/relu.h"
 #include "spec_number.h"
 
 namespace nnlab {
@@ -185,11 +186,18 @@ const Tensor<T>& BatchNorm<T>::forward(const Tensor<T>& x) {
   const T* gamma = gamma_.data();
   const T* beta = beta_.data();
   T* y = output_.data();
+  const auto normalize = [=](T value, T, int64_t c) {
+    const T normalized = (value - mean[c]) * inv_std[c];
+    return gamma[c] * normalized + beta[c];
+  };
+  const bool relu = this->relu_out();  // a ReLU next, applied here (Module::set_relu_out)
   with_loops(block, chunk_sums_.data(), [&](auto loops) {
-    loops.map(in, in, y, n, channels, spatial_, [=](T value, T, int64_t c) {
-      const T normalized = (value - mean[c]) * inv_std[c];
-      return gamma[c] * normalized + beta[c];
-    });
+    if (relu) {
+      loops.map(in, in, y, n, channels, spatial_,
+                [=](T value, T, int64_t c) { return rectify(normalize(value, T(), c)); });
+    } else {
+      loops.map(in, in, y, n, channels, spatial_, normalize);
+    }
   });
   return output_;
 }

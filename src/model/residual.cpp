@@ -3,8 +3,10 @@
 #include <stdexcept>
 
 #include "nnlab/kernels/channel_blocks.h"
+#include "nnlab/kernels/threads.h"
 #include "nnlab/layers/conv2d.h"
 #include "nnlab/layers/linear.h"
+#include "nnlab/layers/relu.h"
 
 namespace nnlab {
 
@@ -70,8 +72,17 @@ const Tensor<T>& Residual<T>::forward(const Tensor<T>& x) {
   const T* a = main.data();
   const T* b = skip->data();
   T* y = output_.data();
-  const int64_t n = output_.size();
-  for (int64_t i = 0; i < n; ++i) y[i] = a[i] + b[i];
+  if (this->relu_out()) {
+    parallel_for(output_.size(), [=](int64_t begin, int64_t end) {
+#pragma omp simd
+      for (int64_t i = begin; i < end; ++i) y[i] = rectify(a[i] + b[i]);
+    });
+  } else {
+    parallel_for(output_.size(), [=](int64_t begin, int64_t end) {
+#pragma omp simd
+      for (int64_t i = begin; i < end; ++i) y[i] = a[i] + b[i];
+    });
+  }
   return output_;
 }
 
@@ -86,8 +97,10 @@ const Tensor<T>& Residual<T>::backward(const Tensor<T>& dy) {
   const T* a = through_body.data();
   const T* b = through_shortcut.data();
   T* dx = input_grad_.data();
-  const int64_t n = input_grad_.size();
-  for (int64_t i = 0; i < n; ++i) dx[i] = a[i] + b[i];
+  parallel_for(input_grad_.size(), [=](int64_t begin, int64_t end) {
+#pragma omp simd
+    for (int64_t i = begin; i < end; ++i) dx[i] = a[i] + b[i];
+  });
   return input_grad_;
 }
 

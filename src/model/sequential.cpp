@@ -35,6 +35,9 @@ Sequential<T>& Sequential<T>::add(ModulePtr<T> layer) {
   layer->set_training(this->training_);
   layer->set_needs_input_grad(!layers_.empty() || this->needs_input_grad_);
   if (!layers_.empty()) link_relu_max_pool(*layers_.back(), *layer);
+  if (!layers_.empty() && layers_.back()->takes_relu_out()) {
+    converted_.back().next_relu = dynamic_cast<ReLU<T>*>(layer.get());
+  }
   layers_.push_back(std::move(layer));
   converted_.resize(layers_.size());
   output_sample_ = out;
@@ -42,14 +45,18 @@ Sequential<T>& Sequential<T>::add(ModulePtr<T> layer) {
 }
 
 template <typename T>
-const Tensor<T>& Sequential<T>::forward_layer(size_t i, const Tensor<T>& x, bool blocks_allowed) {
+const Tensor<T>& Sequential<T>::forward_layer(size_t i, const Tensor<T>& x, bool rewrites_allowed) {
   Module<T>& layer = *layers_[i];
-  const bool next_takes =
-      blocks_allowed && (i + 1 < layers_.size() ? layers_[i + 1]->takes_channel_blocks() : this->channel_blocks_out());
+  Converted& converted = converted_[i];
+  const bool next_takes = rewrites_allowed && (i + 1 < layers_.size() ? layers_[i + 1]->takes_channel_blocks()
+                                                                      : this->channel_blocks_out());
+  const bool relu_out = rewrites_allowed && converted.next_relu != nullptr;
   layer.set_channel_blocks_out(next_takes);
+  layer.set_relu_out(relu_out);
   const Tensor<T>& y = layer.forward(x);
   layer.set_channel_blocks_out(false);
-  Converted& converted = converted_[i];
+  layer.set_relu_out(false);
+  if (relu_out) converted.next_relu->set_input_rectified(true);
   converted.block = next_takes ? 0 : y.channel_block();
   if (converted.block == 0) return y;
   convert_channel_blocks(y, 0, converted.output);

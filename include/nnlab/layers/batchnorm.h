@@ -55,6 +55,8 @@ class BatchNorm final : public Layer<T> {
   const Tensor<T>& backward(const Tensor<T>& dy) override;
   // Per channel: any layout (channel blocks included), kept.
   bool takes_channel_blocks() const override { return true; }
+  // A following ReLU, applied in the pass that writes y (Module::set_relu_out).
+  bool takes_relu_out() const override { return true; }
   // weight (γ) and bias (β), without weight decay.
   std::vector<Parameter<T>> parameters() override;
   // γ = 1, β = 0, running mean 0, running variance 1, no batches tracked, whatever the initialiser.

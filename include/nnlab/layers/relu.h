@@ -5,6 +5,13 @@
 
 namespace nnlab {
 
+// max(0, v) as ReLU computes it (NaN and −0 give +0), for the layers that apply a following ReLU
+// themselves (Module::set_relu_out): the same bits as the ReLU's own pass.
+template <typename T>
+inline T rectify(T v) {
+  return v > T(0) ? v : T(0);
+}
+
 template <typename T>
 class ReLU final : public Activation<T> {
  public:
@@ -19,9 +26,16 @@ class ReLU final : public Activation<T> {
   // the sign of this layer's output (MaxPool2d::set_input_from_relu): dy is then already zero
   // wherever y = 0, and backward returns it as it is, to the last bit what it would compute.
   void set_gradient_masked_by_next(bool masked) { gradient_masked_by_next_ = masked; }
+  // Set by Sequential, for the next forward only, when the module before has applied this ReLU to
+  // its output (Module::set_relu_out): forward then returns x itself, max(0, x) = x, and backward
+  // masks dy by the sign of x. The same values as without, one pass over memory fewer.
+  void set_input_rectified(bool rectified) { input_rectified_ = rectified; }
 
  private:
   bool gradient_masked_by_next_ = false;
+  bool input_rectified_ = false;
+  // The last forward's input, when it was rectified already (its output is then that input).
+  const Tensor<T>* rectified_input_ = nullptr;
 };
 
 }  // namespace nnlab

@@ -129,6 +129,15 @@ class Module {
   void set_channel_blocks_out(bool allowed) { channel_blocks_out_ = allowed; }
   bool channel_blocks_out() const { return channel_blocks_out_; }
 
+  // A ReLU after this module, applied in the pass of forward that writes its output (BatchNorm,
+  // Residual: y = max(0, ·) there, one pass over memory fewer than the ReLU's own). takes_relu_out:
+  // whether forward can; set_relu_out: whether it does, set by a container around one call when the
+  // next module is a ReLU, which is then told that its input is rectified (ReLU::set_input_rectified)
+  // and passes it on. Hooks see every layer's own output, so a container with hooks never asks for it.
+  virtual bool takes_relu_out() const { return false; }
+  void set_relu_out(bool applied) { relu_out_ = applied; }
+  bool relu_out() const { return relu_out_; }
+
   // Starts a new sum of gradients, on the whole tree: the next backward writes the parameter
   // gradients instead of adding to them. Like PyTorch's zero_grad(set_to_none=True) this
   // costs no pass over memory; until that backward the gradient tensors keep their old
@@ -165,6 +174,7 @@ class Module {
   bool needs_input_grad_ = true;
   bool accumulate_grads_ = false;
   bool channel_blocks_out_ = false;
+  bool relu_out_ = false;
   std::optional<Initializer> initializer_;
 };
 

@@ -42,6 +42,8 @@ class Residual final : public Module<T> {
   bool takes_channel_blocks() const override {
     return body_.takes_channel_blocks() && (!shortcut_ || shortcut_->takes_channel_blocks());
   }
+  // A following ReLU, applied in the sum (Module::set_relu_out): y = max(0, body(x) + shortcut(x)).
+  bool takes_relu_out() const override { return true; }
 
   std::vector<std::pair<std::string, Module<T>*>> children() const override;
   std::vector<Parameter<T>> parameters() override;

@@ -102,6 +102,9 @@ class HookHandle {
 };
 
 template <typename T>
+class ReLU;
+
+template <typename T>
 class Sequential final : public Module<T> {
  public:
   // input_sample: the shape of one input sample, e.g. {784} or {1, 28, 28}.
@@ -168,9 +171,10 @@ class Sequential final : public Module<T> {
 
  private:
   bool hooked() const { return hooks_ != nullptr && (!hooks_->forward.empty() || !hooks_->backward.empty()); }
-  // Layer i's forward, allowed to give channel blocks when the next module (or, for the last, this
-  // one's caller) takes them; a blocked output that the next cannot take is converted to NCHW.
-  const Tensor<T>& forward_layer(size_t i, const Tensor<T>& x, bool blocks_allowed);
+  // Layer i's forward. Unless hooks are set (rewrites_allowed false), it may give channel blocks
+  // when the next module (or, for the last, this one's caller) takes them, and apply the ReLU
+  // after it (Module::set_relu_out); a blocked output that the next cannot take is converted to NCHW.
+  const Tensor<T>& forward_layer(size_t i, const Tensor<T>& x, bool rewrites_allowed);
   // Layer i's backward, the gradient first brought to the layout its output was given in.
   const Tensor<T>& backward_layer(size_t i, const Tensor<T>& dy);
 
@@ -179,9 +183,11 @@ class Sequential final : public Module<T> {
   std::vector<ModulePtr<T>> layers_;
   // Per layer: its blocked output converted to NCHW for the next module, the block size of that
   // output (0: nothing converted), and the gradient for it converted back to that block size.
+  // next_relu: the ReLU after it, when the layer can apply it itself (Module::takes_relu_out).
   struct Converted {
     Tensor<T> output, grad;
     int64_t block = 0;
+    ReLU<T>* next_relu = nullptr;
   };
   std::vector<Converted> converted_;
   std::shared_ptr<HookRegistry<T>> hooks_ = std::make_shared<HookRegistry<T>>();
