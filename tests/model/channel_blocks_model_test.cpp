@@ -2,7 +2,8 @@
 // channel_block): the float model, which computes in blocks between its convolutions, against the
 // same model in double, which never does (oneDNN is float only). A value in the wrong place would
 // be far off; rounding stays near float's precision. (A conv's bias before a BatchNorm has a gradient
-// of 0 up to rounding: hence the absolute floor.)
+// of 0 up to rounding, a sum of N·H·W float terms that cancel: hence the absolute floor, larger for
+// the parameter gradients: 1.5e-5 for the resnet stem's, on oneDNN, against 6e-16 in double.)
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -17,13 +18,14 @@
 namespace nnlab::test {
 namespace {
 
-void blocks_expect_close(const Tensor<float>& got, const Tensor<double>& want, double tol, const std::string& what) {
+void blocks_expect_close(const Tensor<float>& got, const Tensor<double>& want, double tol, const std::string& what,
+                         double floor = 1e-5) {
   ASSERT_EQ(got.shape(), want.shape()) << what;
   EXPECT_EQ(got.channel_block(), 0) << what << ": what leaves a model is NCHW";
   double largest = 0;
   for (const double v : want) largest = std::max(largest, std::abs(v));
   for (int64_t i = 0; i < want.size(); ++i) {
-    ASSERT_NEAR(got[i], want[i], tol * largest + 1e-5) << what << ", element " << i;
+    ASSERT_NEAR(got[i], want[i], tol * largest + floor) << what << ", element " << i;
   }
 }
 
@@ -58,7 +60,7 @@ void expect_float_as_double(const std::string& spec, const Shape& sample, int64_
     from = single.parameters();
     to = twin.parameters();
     for (size_t p = 0; p < from.size(); ++p)
-      blocks_expect_close(*from[p].grad, *to[p].grad, 1e-3, spec + ": d" + from[p].name);
+      blocks_expect_close(*from[p].grad, *to[p].grad, 1e-3, spec + ": d" + from[p].name, 1e-4);
   }
 }
 

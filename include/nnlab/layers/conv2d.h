@@ -13,7 +13,8 @@
 // Float layers of one input channel and stride 1 (the first layer on grey images) run on a
 // direct kernel instead when the CPU has AVX2 (kernels/single_channel_conv.h; their backward
 // too, unless dx is wanted), and float layers of 8 input channels or more on oneDNN, where the build has it
-// (kernels/onednn_conv.h): the same sums, in oneDNN's own order and blocking.
+// (kernels/onednn_conv.h): the same sums, in oneDNN's own order and blocking. On AVX-512 a one-channel
+// layer of 16, 32, ... output channels goes to oneDNN too (it gives the next layer channel blocks).
 
 #include "nnlab/kernels/im2col.h"
 #include "nnlab/kernels/onednn_conv.h"
@@ -66,6 +67,7 @@ class Conv2d final : public Layer<T> {
   void add_chunk_gradients(int64_t chunks);
 
   int64_t in_channels_, out_channels_, kernel_h_, kernel_w_, stride_, padding_;
+  bool on_onednn_ = false;  // whether the geometries oneDNN supports go to it (the constructor says why)
   bool has_bias_;
   Tensor<T> weight_, bias_, weight_grad_, bias_grad_;
   const Tensor<T>* input_ = nullptr;
