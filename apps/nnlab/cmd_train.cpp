@@ -243,6 +243,10 @@ int run_train(TrainSettings s, const CheckpointFile* resume, Communicator& world
   } catch (const std::invalid_argument& e) {
     throw UsageError(e.what());
   }
+  // Training holds its own copy of the training images (split into training and validation): this
+  // one is not needed again (nnlab train --model deep-cnn: 25 MB of the peak memory).
+  loaded.split.train.x = Tensor<float>();
+  loaded.split.train.y = Tensor<float>();
   Training& run = *made;
   Sequential<float>& model = run.model();
   run.trainer().distribute(world);
@@ -308,7 +312,9 @@ int run_train(TrainSettings s, const CheckpointFile* resume, Communicator& world
     const std::unique_ptr<BatchSource> batches = test_rows->loader(kEvaluationBatch, unused, /*shuffle=*/false);
     test = evaluate_in_place(model, loss, *batches);
   } else {
-    test = evaluate(model, loss, data.test);
+    // On the model itself, its buffers already there (the monitor's hooks are gone with the training):
+    // a copy's buffers would add a second set to the peak memory.
+    test = evaluate_in_place(model, loss, data.test);
   }
   if (!classification && loaded.schema) {
     // The model learnt standardised targets: the errors in the target's own units.
