@@ -172,9 +172,9 @@ struct Descs {
 bool same(const Config& c, int64_t n, const ConvGeometry& g, int64_t out_channels, bool bias,
           OneDnnConv::Layout layout) {
   return c.n == n && c.out_channels == out_channels && c.bias == bias && c.layout.x_block == layout.x_block &&
-         c.layout.blocks_out == layout.blocks_out && c.g.channels == g.channels && c.g.height == g.height &&
-         c.g.width == g.width && c.g.kernel_h == g.kernel_h && c.g.kernel_w == g.kernel_w && c.g.stride == g.stride &&
-         c.g.padding == g.padding;
+         c.layout.blocks_out == layout.blocks_out && c.layout.relu == layout.relu && c.g.channels == g.channels &&
+         c.g.height == g.height && c.g.width == g.width && c.g.kernel_h == g.kernel_h && c.g.kernel_w == g.kernel_w &&
+         c.g.stride == g.stride && c.g.padding == g.padding;
 }
 
 }  // namespace
@@ -216,10 +216,16 @@ struct OneDnnConv::Impl {
     c->bias = bias;
     c->layout = layout;
     const Descs any(*c);
+    dnnl::primitive_attr attributes;
+    if (layout.relu) {
+      dnnl::post_ops ops;
+      ops.append_eltwise(1.0f, dnnl::algorithm::eltwise_relu, 0.0f, 0.0f);
+      attributes.set_post_ops(ops);
+    }
     const dnnl::convolution_forward::primitive_desc fpd(
         {dnnl::prop_kind::forward_training, kAlgorithm, any.src_any, any.weights_any, any.bias, any.dst_any,
          any.strides, any.left, any.right},
-        engine);
+        attributes, engine);
     if (layout.blocks_out)
       c->y_block = channel_block_of(fpd.dst_desc(), {n, out_channels, g.out_height(), g.out_width()});
     const Descs d(*c);

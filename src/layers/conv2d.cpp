@@ -8,8 +8,18 @@
 #include "nnlab/kernels/gemm.h"
 #include "nnlab/kernels/single_channel_conv.h"
 #include "nnlab/kernels/threads.h"
+#include "nnlab/layers/relu.h"
 
 namespace nnlab {
+
+namespace {
+// y = max(0, y) over `count` values, as ReLU computes it: a following ReLU applied while y is in cache.
+template <typename T>
+void rectify_rows(T* y, int64_t count) {
+#pragma omp simd
+  for (int64_t i = 0; i < count; ++i) y[i] = rectify(y[i]);
+}
+}  // namespace
 
 template <typename T>
 Conv2d<T>::Conv2d(int64_t in_channels, int64_t out_channels, int64_t kernel_h, int64_t kernel_w, int64_t stride,
@@ -107,6 +117,7 @@ const Tensor<T>& Conv2d<T>::forward(const Tensor<T>& given) {
   geometry_ = geometry(given.shape().sample_shape());
   const ConvGeometry& g = geometry_;
   const bool onednn = uses_onednn(g);
+  const bool relu = this->relu_out();  // a ReLU next, applied here (Module::set_relu_out)
   given_block_ = given.channel_block();
   const Tensor<T>& x = onednn ? given : in_channel_blocks(given, 0, nchw_input_);
   input_ = &x;
@@ -115,7 +126,7 @@ const Tensor<T>& Conv2d<T>::forward(const Tensor<T>& given) {
   output_.set_channel_block(0);
   if constexpr (std::is_same_v<T, float>) {
     if (onednn) {
-      layout_ = {x.channel_block(), this->channel_blocks_out()};
+      layout_ = {x.channel_block(), this->channel_blocks_out(), relu};
       output_.set_channel_block(onednn_.forward(n, g, out_channels_, layout_, x.data(), weight_.data(),
                                                 has_bias_ ? bias_.data() : nullptr, output_.data(), this->training()));
       return output_;
@@ -131,6 +142,7 @@ const Tensor<T>& Conv2d<T>::forward(const Tensor<T>& given) {
         if (first == last) return;
         single_channel_conv_forward(g, out_channels_, x.row(first), last - first, weight_.data(),
                                     has_bias_ ? bias_.data() : nullptr, output_.row(first), columns_.row(part));
+        if (relu) rectify_rows(output_.row(first), (last - first) * output_.row_size());
       });
       return output_;
     }
@@ -149,6 +161,7 @@ const Tensor<T>& Conv2d<T>::forward(const Tensor<T>& given) {
       }
       gemm(Transpose::kNo, Transpose::kNo, out_channels_, cols, rows, T(1), weight_.data(), col,
            has_bias_ ? T(1) : T(0), y);
+      if (relu) rectify_rows(y, out_channels_ * cols);
     }
   });
   return output_;

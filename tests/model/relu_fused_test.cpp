@@ -73,6 +73,15 @@ TEST(ReluFused, BatchNormThenReluGivesTheBitsOfTheLayersApart) {
   expect_fused_as_alone<double>("conv:4x3x3:pad=1,batchnorm,relu,conv:4x3x3,batchnorm,relu", Shape{2, 7, 7}, 3);
 }
 
+TEST(ReluFused, ConvolutionThenReluGivesTheBitsOfTheLayersApart) {
+  // im2col + GEMM (double), the one-channel kernel and oneDNN's post-op (float; oneDNN's keeps −0 where
+  // the ReLU gives +0, equal as values).
+  expect_fused_as_alone<double>("conv:4x3x3,relu,conv:4x3x3:pad=1,relu,flatten,linear:2", Shape{2, 7, 7}, 3);
+  expect_fused_as_alone<float>("conv:5x3x3,relu,conv:4x3x3:pad=1,relu,flatten,linear:2", Shape{1, 7, 7}, 3);
+  expect_fused_as_alone<float>("conv:16x3x3:pad=1,relu,conv:16x3x3:pad=1,relu,maxpool:2,conv:32x3x3,relu,gap,linear:3",
+                               Shape{1, 8, 8}, 4);
+}
+
 TEST(ReluFused, ResidualThenReluGivesTheBitsOfTheLayersApart) {
   // The resnet preset's pattern (a ReLU after each block, before a pool or the GAP), and a block
   // whose body ends in a ReLU that its own BatchNorm applies; identity and projection shortcuts.

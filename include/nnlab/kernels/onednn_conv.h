@@ -43,9 +43,12 @@ class OneDnnConv {
 
   // The layouts of x and y (Tensor::channel_block): x's channel block (0: NCHW), and whether y may
   // be given in the channel blocks the primitive computes in (nChw16c, nChw8c) instead of NCHW.
+  // relu: y = max(0, conv(x, w) + b), a following ReLU applied as the primitive writes y (oneDNN's
+  // eltwise post-op; it keeps −0 and NaN, where nnlab's ReLU gives +0); backward is the same.
   struct Layout {
     int64_t x_block = 0;
     bool blocks_out = false;
+    bool relu = false;
   };
 
   // y = conv(x, w) + b (b may be null) for n samples of geometry g, out_channels outputs; w in

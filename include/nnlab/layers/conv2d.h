@@ -37,6 +37,8 @@ class Conv2d final : public Layer<T> {
   // On oneDNN (float, kOneDnnMinChannels input channels or more) x and y may be in the channel
   // blocks oneDNN computes in (Tensor::channel_block): no reorders at the layer's edges.
   bool takes_channel_blocks() const override;
+  // A following ReLU, applied as y is written (Module::set_relu_out; oneDNN's post-op on oneDNN).
+  bool takes_relu_out() const override { return true; }
   std::vector<Parameter<T>> parameters() override;
   // fan_in = Cin·KH·KW, fan_out = Cout·KH·KW.
   void initialize(const Initializer& init, Rng& rng) override;
