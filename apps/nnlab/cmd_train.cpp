@@ -309,12 +309,12 @@ int run_train(TrainSettings s, const CheckpointFile* resume, Communicator& world
   Metrics test;
   if (test_rows) {
     Rng unused(0);
-    const std::unique_ptr<BatchSource> batches = test_rows->loader(kEvaluationBatch, unused, /*shuffle=*/false);
+    const std::unique_ptr<BatchSource> batches = test_rows->loader(s.config.batch_size, unused, /*shuffle=*/false);
     test = evaluate_in_place(model, loss, *batches);
   } else {
-    // On the model itself, its buffers already there (the monitor's hooks are gone with the training):
-    // a copy's buffers would add a second set to the peak memory.
-    test = evaluate_in_place(model, loss, data.test);
+    // On the model itself, in the training batch, its buffers already there (the monitor's hooks are
+    // gone with the training): a copy's buffers, or a larger batch's, would add to the peak memory.
+    test = evaluate_in_place(model, loss, data.test, s.config.batch_size);
   }
   if (!classification && loaded.schema) {
     // The model learnt standardised targets: the errors in the target's own units.

@@ -188,28 +188,25 @@ IdxHeader read_idx_header(const std::string& path) {
   return read_header(in, path);
 }
 
-IdxArray read_idx(const std::string& path, const IdxHeaderCheck& check) {
+IdxHeader read_idx_chunks(const std::string& path, const IdxHeaderCheck& check, const IdxChunk& take) {
   GzipReader in(path);
   const IdxHeader header = read_header(in, path);
   if (check) check(header);
-  IdxArray array;
-  array.dims = header.dims;
-  array.type_code = header.type_code;
 
   // Decoded chunk by chunk as the data streams in: the raw bytes are never held
-  // whole, and the values grow only as data arrives, so a header that promises
-  // much over a short file never makes us allocate what it promises.
+  // whole, and nothing is allocated for what the header promises beyond a chunk.
   const auto size = static_cast<size_t>(element_size(header.type_code));
   const auto count = static_cast<size_t>(header.count());
   constexpr size_t kChunkElements = size_t{1} << 18;
   std::vector<unsigned char> chunk(std::min(count, kChunkElements) * size);
+  std::vector<double> values(std::min(count, kChunkElements));
   size_t done = 0;
   while (done < count) {
     const size_t want = std::min(kChunkElements, count - done);
     const size_t got = in.read(chunk.data(), want * size);
     const size_t whole = got / size;
-    array.values.resize(done + whole);
-    for (size_t i = 0; i < whole; ++i) array.values[done + i] = decode(chunk.data() + i * size, header.type_code);
+    for (size_t i = 0; i < whole; ++i) values[i] = decode(chunk.data() + i * size, header.type_code);
+    take(std::span<const double>(values.data(), whole));
     done += whole;
     if (got < want * size) {
       fail(path, "truncated: expected " + std::to_string(count * size) + " data bytes, found " +
@@ -222,6 +219,18 @@ IdxArray read_idx(const std::string& path, const IdxHeaderCheck& check) {
   if (in.read(&extra, 1) != 0) {
     fail(path, "trailing bytes after the " + std::to_string(count * size) + " data bytes the header promises");
   }
+  return header;
+}
+
+IdxArray read_idx(const std::string& path, const IdxHeaderCheck& check) {
+  IdxArray array;
+  // The values grow only as data arrives: a header that promises much over a short file never
+  // makes us allocate what it promises.
+  const IdxHeader header = read_idx_chunks(path, check, [&](std::span<const double> values) {
+    array.values.insert(array.values.end(), values.begin(), values.end());
+  });
+  array.dims = header.dims;
+  array.type_code = header.type_code;
   return array;
 }
 

@@ -186,7 +186,7 @@ History Training::fit() {
   if (train_stream_) {
     train_loader_ = train_stream_->loader(config_.batch_size, rng, /*shuffle=*/true);
     validation_loader_ = validation_stream_->size() > 0
-                             ? validation_stream_->loader(kEvaluationBatch, validation_rng_, /*shuffle=*/false)
+                             ? validation_stream_->loader(config_.batch_size, validation_rng_, /*shuffle=*/false)
                              : nullptr;
     return trainer_->fit(*train_loader_, validation_loader_.get(), options, rng);
   }

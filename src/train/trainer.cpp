@@ -133,7 +133,9 @@ History Trainer::fit(const Dataset& train, const Dataset* validation, const FitO
   own_loader_ = std::make_unique<DataLoader>(train, options.batch_size, rng, options.shuffle);
   own_validation_.reset();
   if (validation != nullptr && validation->size() > 0) {
-    own_validation_ = std::make_unique<DataLoader>(*validation, kEvaluationBatch, validation_rng_, /*shuffle=*/false);
+    // In the training batch: the layers' buffers and oneDNN's primitives of training serve it too.
+    own_validation_ =
+        std::make_unique<DataLoader>(*validation, options.batch_size, validation_rng_, /*shuffle=*/false);
   }
   return fit(*own_loader_, own_validation_.get(), options, rng);
 }

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -41,6 +42,12 @@ using IdxHeaderCheck = std::function<void(const IdxHeader&)>;
 // trailing data), so a gzip bomb costs what its header admits to, no more; memory
 // grows only with data that is really there.
 IdxArray read_idx(const std::string& path, const IdxHeaderCheck& check = {});
+
+// The same reading and checks, the values handed to `take` chunk by chunk as they are decoded (in
+// order, at most 2^18 at a time) instead of gathered: a caller that keeps them in another form
+// (MNIST's pixels as float) never holds all of them as double. Returns the header.
+using IdxChunk = std::function<void(std::span<const double> values)>;
+IdxHeader read_idx_chunks(const std::string& path, const IdxHeaderCheck& check, const IdxChunk& take);
 
 // Only the header, checked as read_idx checks it; the data is not read.
 IdxHeader read_idx_header(const std::string& path);

@@ -38,9 +38,11 @@ struct Metrics {
 // The regression metrics of outputs against targets (both N×K, or [N]).
 Metrics regression_metrics(const Tensor<float>& output, const Tensor<float>& target);
 
-// The batch of evaluation and prediction: the training batch's size, so that every layer's buffers
-// (and oneDNN's primitives) serve both. At 500 the buffers of the larger batch set the peak memory:
-// `nnlab train --model deep-cnn --epochs 1` 577 MB, at 100 211 MB, with the same time and accuracy.
+// The batch of evaluation and prediction where no training batch is at hand (nnlab eval and predict,
+// Python). Training evaluates in its own batch (Trainer, nnlab train's test), so that every layer's
+// buffers and oneDNN's primitives serve both: in a larger batch they set the peak memory (`nnlab train
+// --model deep-cnn --epochs 1`: 577 MB with evaluation batches of 500, 117 MB with 100 against the
+// training's 64, ... in 64), and a batch size oneDNN has no primitive kept for rebuilds them at every call.
 inline constexpr int64_t kEvaluationBatch = 100;
 
 // Loss and accuracy of `model` on `data`, in eval mode, in batches.
