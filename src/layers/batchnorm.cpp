@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
+#include <type_traits>
 
 #include "../kernels/isa_target.h"
 #include "nnlab/distributed/communicator.h"
@@ -42,6 +43,24 @@ constexpr int kLanes = 32;  // two AVX-512 vectors (blocks of 7×7 = 49 values a
 NNLAB_END_TARGET
 
 namespace {
+// y = γ·x̂ + β with x̂ = (x − μ)·(1/σ), for forward and for backward's ReLU mask: the same operations,
+// so the same bits (the build does not contract them into FMAs: ISO C++, -ffp-contract=off).
+template <typename T>
+inline T normalized_output(T value, T mean, T inv_std, T gamma, T beta) {
+  const T normalized = (value - mean) * inv_std;
+  return gamma * normalized + beta;
+}
+
+// f(std::true_type{}) or f(std::false_type{}): a run-time choice made once, outside the loops.
+template <typename F>
+void with_choice(bool choice, F&& f) {
+  if (choice) {
+    f(std::true_type{});
+  } else {
+    f(std::false_type{});
+  }
+}
+
 // Runs f(loops) with the loops of the variant kernel_isa() chose, for the layout `block`
 // (Tensor::channel_block; scratch: 2·kChunks·C doubles for its sums): loops.sums(...),
 // loops.map(...).
@@ -186,18 +205,15 @@ const Tensor<T>& BatchNorm<T>::forward(const Tensor<T>& x) {
   const T* gamma = gamma_.data();
   const T* beta = beta_.data();
   T* y = output_.data();
-  const auto normalize = [=](T value, T, int64_t c) {
-    const T normalized = (value - mean[c]) * inv_std[c];
-    return gamma[c] * normalized + beta[c];
-  };
-  const bool relu = this->relu_out();  // a ReLU next, applied here (Module::set_relu_out)
+  relu_applied_ = this->relu_out();  // a ReLU next, applied here (Module::set_relu_out)
   with_loops(block, chunk_sums_.data(), [&](auto loops) {
-    if (relu) {
-      loops.map(in, in, y, n, channels, spatial_,
-                [=](T value, T, int64_t c) { return rectify(normalize(value, T(), c)); });
-    } else {
-      loops.map(in, in, y, n, channels, spatial_, normalize);
-    }
+    with_choice(relu_applied_, [&](auto relu) {
+      loops.map(in, in, y, n, channels, spatial_, [=](T value, T, int64_t c) {
+        const T out = normalized_output(value, mean[c], inv_std[c], gamma[c], beta[c]);
+        if constexpr (decltype(relu)::value) return rectify(out);
+        return out;
+      });
+    });
   });
   return output_;
 }
@@ -222,13 +238,29 @@ const Tensor<T>& BatchNorm<T>::backward(const Tensor<T>& dy) {
   const T* mean = mean_.data();
   const T* inv_std = inv_std_.data();
 
+  const T* gamma = gamma_.data();
+  const T* beta = beta_.data();
+  // With the ReLU applied in forward, dy is the ReLU's output gradient (ReLU::set_input_rectified):
+  // dy·[y > 0] is this layer's, y recomputed from x as forward computed it.
+  const auto output_grad = [=](auto relu) {
+    return [=](T grad, T value, int64_t c) {
+      if constexpr (decltype(relu)::value) {
+        return normalized_output(value, mean[c], inv_std[c], gamma[c], beta[c]) > T(0) ? grad : T(0);
+      }
+      return grad;
+    };
+  };
+
   // dβ = Σ dy,  dγ = Σ dy·x̂  (x̂ = (x − μ)/σ, as forward computed it)
   double* sum_dy = sum_.data();
   double* sum_dy_x_hat = second_sum_.data();
   with_loops(block, chunk_sums_.data(), [&](auto loops) {
-    loops.sums(
-        g, x, n, channels, spatial_, sum_dy, sum_dy_x_hat, [](T grad, T, int64_t) { return grad; },
-        [=](T grad, T value, int64_t c) { return grad * ((value - mean[c]) * inv_std[c]); });
+    with_choice(relu_applied_, [&](auto relu) {
+      const auto grad_of = output_grad(relu);
+      loops.sums(g, x, n, channels, spatial_, sum_dy, sum_dy_x_hat, grad_of, [=](T grad, T value, int64_t c) {
+        return grad_of(grad, value, c) * ((value - mean[c]) * inv_std[c]);
+      });
+    });
   });
   const bool add = this->begin_gradient_sum();
   for (int64_t c = 0; c < channels; ++c) {
@@ -256,11 +288,13 @@ const Tensor<T>& BatchNorm<T>::backward(const Tensor<T>& dy) {
   }
   if (input_grad_.shape() != dy.shape()) input_grad_.resize(dy.shape());
   input_grad_.set_channel_block(block);
-  const T* gamma = gamma_.data();
   with_loops(block, chunk_sums_.data(), [&](auto loops) {
-    loops.map(g, x, input_grad_.data(), n, channels, spatial_, [=](T grad, T value, int64_t c) {
-      const T normalized = (value - mean[c]) * inv_std[c];
-      return gamma[c] * inv_std[c] * (grad - T(mean_dy[c]) - normalized * T(mean_dy_x_hat[c]));
+    with_choice(relu_applied_, [&](auto relu) {
+      const auto grad_of = output_grad(relu);
+      loops.map(g, x, input_grad_.data(), n, channels, spatial_, [=](T grad, T value, int64_t c) {
+        const T normalized = (value - mean[c]) * inv_std[c];
+        return gamma[c] * inv_std[c] * (grad_of(grad, value, c) - T(mean_dy[c]) - normalized * T(mean_dy_x_hat[c]));
+      });
     });
   });
   return input_grad_;

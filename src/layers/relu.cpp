@@ -8,6 +8,7 @@ namespace nnlab {
 
 template <typename T>
 const Tensor<T>& ReLU<T>::forward(const Tensor<T>& x) {
+  passes_gradient_on_ = std::exchange(masked_before_, false);
   if (std::exchange(input_rectified_, false)) {
     rectified_input_ = &x;
     return x;
@@ -29,7 +30,7 @@ const Tensor<T>& ReLU<T>::backward(const Tensor<T>& dy) {
   if (output.shape() != dy.shape()) {
     throw std::invalid_argument("ReLU backward expects gradient " + output.shape().str() + ", got " + dy.shape().str());
   }
-  if (gradient_masked_by_next_) return dy;
+  if (gradient_masked_by_next_ || passes_gradient_on_) return dy;
   this->match(this->input_grad_, dy);
   const T* y = output.data();  // y > 0 exactly where x > 0
   const T* g = dy.data();

@@ -56,7 +56,7 @@ const Tensor<T>& Sequential<T>::forward_layer(size_t i, const Tensor<T>& x, bool
   const Tensor<T>& y = layer.forward(x);
   layer.set_channel_blocks_out(false);
   layer.set_relu_out(false);
-  if (relu_out) converted.next_relu->set_input_rectified(true);
+  if (relu_out) converted.next_relu->set_input_rectified(true, layer.relu_out_masks_gradient());
   converted.block = next_takes ? 0 : y.channel_block();
   if (converted.block == 0) return y;
   convert_channel_blocks(y, 0, converted.output);

@@ -55,8 +55,10 @@ class BatchNorm final : public Layer<T> {
   const Tensor<T>& backward(const Tensor<T>& dy) override;
   // Per channel: any layout (channel blocks included), kept.
   bool takes_channel_blocks() const override { return true; }
-  // A following ReLU, applied in the pass that writes y (Module::set_relu_out).
+  // A following ReLU, applied in the pass that writes y (Module::set_relu_out); backward then masks
+  // the ReLU's gradient itself, by y recomputed from x (it reads x anyway), and the ReLU passes it on.
   bool takes_relu_out() const override { return true; }
+  bool relu_out_masks_gradient() const override { return true; }
   // weight (γ) and bias (β), without weight decay.
   std::vector<Parameter<T>> parameters() override;
   // γ = 1, β = 0, running mean 0, running variance 1, no batches tracked, whatever the initialiser.
@@ -91,6 +93,7 @@ class BatchNorm final : public Layer<T> {
   const Tensor<T>* input_ = nullptr;
   Tensor<T> inv_std_;
   bool used_batch_stats_ = false;
+  bool relu_applied_ = false;  // whether forward applied the ReLU after it (Module::set_relu_out)
   // Per-channel sums (Σx, Σ(x − μ)², Σdy, Σdy·x̂), accumulated in double, and μ.
   Tensor<double> sum_, second_sum_;
   Tensor<T> mean_;

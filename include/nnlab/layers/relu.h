@@ -28,12 +28,17 @@ class ReLU final : public Activation<T> {
   void set_gradient_masked_by_next(bool masked) { gradient_masked_by_next_ = masked; }
   // Set by Sequential, for the next forward only, when the module before has applied this ReLU to
   // its output (Module::set_relu_out): forward then returns x itself, max(0, x) = x, and backward
-  // masks dy by the sign of x. The same values as without, one pass over memory fewer.
-  void set_input_rectified(bool rectified) { input_rectified_ = rectified; }
+  // masks dy by the sign of x, or, when the module before masks it itself (masked_before:
+  // Module::relu_out_masks_gradient), returns dy as it is. The same values as without, passes fewer.
+  void set_input_rectified(bool rectified, bool masked_before = false) {
+    input_rectified_ = rectified;
+    masked_before_ = rectified && masked_before;
+  }
 
  private:
   bool gradient_masked_by_next_ = false;
-  bool input_rectified_ = false;
+  bool input_rectified_ = false, masked_before_ = false;
+  bool passes_gradient_on_ = false;  // the last forward's masked_before
   // The last forward's input, when it was rectified already (its output is then that input).
   const Tensor<T>* rectified_input_ = nullptr;
 };

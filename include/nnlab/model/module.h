@@ -135,6 +135,10 @@ class Module {
   // next module is a ReLU, which is then told that its input is rectified (ReLU::set_input_rectified)
   // and passes it on. Hooks see every layer's own output, so a container with hooks never asks for it.
   virtual bool takes_relu_out() const { return false; }
+  // Whether, having applied the ReLU, backward also takes the ReLU's output gradient and masks it
+  // by the sign of y itself (BatchNorm: its backward reads x and recomputes y from it); the ReLU then
+  // passes the gradient on as it is.
+  virtual bool relu_out_masks_gradient() const { return false; }
   void set_relu_out(bool applied) { relu_out_ = applied; }
   bool relu_out() const { return relu_out_; }
 
