@@ -51,6 +51,19 @@ inline T normalized_output(T value, T mean, T inv_std, T gamma, T beta) {
   return gamma * normalized + beta;
 }
 
+// out[c] = the mean of channel c over the first sample of x (N×C×spatial, in blocks of `block`
+// channels or NCHW for 0): BatchNorm's shift for its one-pass sums.
+template <typename T>
+void first_sample_means(const T* x, int64_t block, int64_t channels, int64_t spatial, T* out) {
+  for (int64_t c = 0; c < channels; ++c) {
+    double sum = 0;
+    for (int64_t s = 0; s < spatial; ++s) {
+      sum += block > 0 ? x[((c / block) * spatial + s) * block + c % block] : x[c * spatial + s];
+    }
+    out[c] = static_cast<T>(sum / static_cast<double>(spatial));
+  }
+}
+
 // f(std::true_type{}) or f(std::false_type{}): a run-time choice made once, outside the loops.
 template <typename F>
 void with_choice(bool choice, F&& f) {
@@ -156,13 +169,13 @@ const Tensor<T>& BatchNorm<T>::forward(const Tensor<T>& x) {
   T* mean = mean_.data();
   T* inv_std = inv_std_.data();
   if (used_batch_stats_) {
-    // Two passes (μ, then Σ(x − μ)²): exact where Σx²/M − μ² would cancel.
-    with_loops(block, chunk_sums_.data(), [&](auto loops) {
-      loops.sums(
-          in, in, n, channels, spatial_, sum_.data(), nullptr, [](T value, T, int64_t) { return value; }, NoTerm{});
-    });
     double m = static_cast<double>(local_m);
     if (synchronised) {
+      // Two passes (μ over the ranks, then Σ(x − μ)²): a shift as below would have to be the same on every rank.
+      with_loops(block, chunk_sums_.data(), [&](auto loops) {
+        loops.sums(
+            in, in, n, channels, spatial_, sum_.data(), nullptr, [](T value, T, int64_t) { return value; }, NoTerm{});
+      });
       std::copy(sum_.begin(), sum_.end(), exchange_.begin());
       exchange_[static_cast<size_t>(channels)] = m;
       sync_->allreduce_sum(std::span<double>(exchange_.data(), static_cast<size_t>(channels) + 1));
@@ -172,19 +185,39 @@ const Tensor<T>& BatchNorm<T>::forward(const Tensor<T>& x) {
         throw std::invalid_argument("BatchNorm expected more than 1 value per channel when training, got " +
                                     std::to_string(static_cast<int64_t>(m)) + " over the ranks");
       }
+      for (int64_t c = 0; c < channels; ++c) mean[c] = static_cast<T>(sum_[c] / m);
+      with_loops(block, chunk_sums_.data(), [&](auto loops) {
+        loops.sums(
+            in, in, n, channels, spatial_, second_sum_.data(), nullptr,
+            [=](T value, T, int64_t c) {
+              const T deviation = value - mean[c];
+              return deviation * deviation;
+            },
+            NoTerm{});
+      });
+      sync_->allreduce_sum(second_sum_.span());
+    } else {
+      // One pass, about a shift K per channel near μ (the mean of the channel over the first sample):
+      // Σ(x − K) and Σ(x − K)², then μ = K + Σ(x − K)/M and Σ(x − μ)² = Σ(x − K)² − M·(μ − K)². About
+      // K = 0 the difference would cancel for inputs far from 0 (Σx²/M − μ²); about K it does not.
+      T* shift = mean;  // K, then μ
+      first_sample_means(in, block, channels, spatial_, shift);
+      with_loops(block, chunk_sums_.data(), [&](auto loops) {
+        loops.sums(
+            in, in, n, channels, spatial_, sum_.data(), second_sum_.data(),
+            [=](T value, T, int64_t c) { return value - shift[c]; },
+            [=](T value, T, int64_t c) {
+              const T deviation = value - shift[c];
+              return deviation * deviation;
+            });
+      });
+      for (int64_t c = 0; c < channels; ++c) {
+        const double offset = sum_[c] / m;  // μ − K
+        second_sum_[c] = std::max(0.0, second_sum_[c] - m * offset * offset);
+        mean[c] = static_cast<T>(static_cast<double>(shift[c]) + offset);
+      }
     }
     count_ = m;
-    for (int64_t c = 0; c < channels; ++c) mean[c] = static_cast<T>(sum_[c] / m);
-    with_loops(block, chunk_sums_.data(), [&](auto loops) {
-      loops.sums(
-          in, in, n, channels, spatial_, second_sum_.data(), nullptr,
-          [=](T value, T, int64_t c) {
-            const T deviation = value - mean[c];
-            return deviation * deviation;
-          },
-          NoTerm{});
-    });
-    if (synchronised) sync_->allreduce_sum(second_sum_.span());
     for (int64_t c = 0; c < channels; ++c) {
       const double biased_var = second_sum_[c] / count_;
       const double unbiased_var = second_sum_[c] / (count_ - 1);

@@ -131,6 +131,29 @@ TEST(BatchNorm, Float32StatisticsSurviveALargeMean) {
   EXPECT_NEAR(y[1], -1.0f / std::sqrt(1.0f + 1e-5f), 1e-4f);
 }
 
+TEST(BatchNorm, Float32ImageStatisticsSurviveALargeMeanAndAnOutlyingFirstSample) {
+  // The one-pass sums go about the first sample's channel means: far off here (4 standard deviations
+  // above the rest), the variance must still come out as the two-pass one in double.
+  BatchNorm<float> layer(2);
+  Rng rng(12);
+  Tensor<float> x(Shape{16, 2, 5, 5});
+  for (int64_t i = 0; i < x.size(); ++i) {
+    x[i] = static_cast<float>(10000.0 + rng.normal() + (i < 50 ? 4.0 : 0.0));
+  }
+  const Tensor<float>& y = layer.forward(x);
+  const Tensor<double> x64 = x.cast<double>();
+  for (int64_t c = 0; c < 2; ++c) {
+    const auto values = channel_values(x64, c);
+    const double mean = mean_of(values), var = variance_of(values, 0);
+    const auto out = channel_values(y.cast<double>(), c);
+    for (size_t i = 0; i < values.size(); ++i) {
+      ASSERT_NEAR(out[i], (values[i] - mean) / std::sqrt(var + 1e-5), 2e-3) << "channel " << c << ", value " << i;
+    }
+    EXPECT_NEAR(layer.running_mean()[c], 0.1 * mean, 1e-3);
+    EXPECT_NEAR(layer.running_var()[c], 0.9 + 0.1 * variance_of(values, 1), 1e-4);
+  }
+}
+
 TEST(BatchNorm, RunningStatisticsFollowPyTorchsMomentumWithUnbiasedVariance) {
   for (const Shape& shape : {Shape{5, 3}, Shape{3, 3, 2, 4}}) {
     const double momentum = 0.25;
