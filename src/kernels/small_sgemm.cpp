@@ -19,9 +19,11 @@ namespace {
 // row tiles share (256 × 48 floats, 48 KiB, with AVX-512) stays close to L1 while they reuse it.
 // On the MLP's products, blocks from 128 to 784 deep measured within 3%.
 constexpr int64_t kDepthBlock = 256;
-// Products below this many multiply-adds run on one thread: a parallel region
-// costs about a microsecond, the time of some 50,000 multiply-adds on one core.
-constexpr int64_t kParallelWork = int64_t{1} << 20;
+// Products below this many multiply-adds run on one thread: a parallel region costs about a
+// microsecond, and its barrier waits for the slower half. At 2^20 the MLP step (128×100 layers,
+// 1.3 M each) ran slower on 2 threads than on 1 (435-453 µs against 415-424, AMX Xeon); at 2^22
+// 411-416 against 420, and its Adam step 564-624 -> 575-579 µs (bench/README.md).
+constexpr int64_t kParallelWork = int64_t{1} << 22;
 // Everything (op(A), op(B), C) must fit in about one core's L2 cache, or else each depth block must:
 // every column panel reads the block of op(A) again (at most kMaxBlockFloats), and a product
 // deeper than one block reads and writes C once per block (then at most kMaxBlockFloats too).
