@@ -4,7 +4,7 @@ batches gathered by index, forward, CrossEntropyLoss, backward, Adam (lr 0.001),
 mean loss and accuracy kept (as tensors, read once per epoch: the cheapest bookkeeping). The
 fastest of epochs 2 to 4 counts, as in bench/nnlab_loop.py.
 
-    python3 bench/pytorch_loop.py --network mlp|simple_cnn|deep_cnn|resnet --train-size N --threads T
+    python3 bench/pytorch_loop.py --network mlp|simple_cnn|deep_cnn|resnet --train-size N --threads T [--batch B]
 
 Prints "network=NAME_loop threads=T samples_per_second=X".
 """
@@ -15,13 +15,13 @@ import torch
 
 import pytorch_common
 
-BATCH = 100
 
 
 def main():
     def extra(parser):
         parser.add_argument("--network", required=True, choices=["mlp", "simple_cnn", "deep_cnn", "resnet"])
         parser.add_argument("--train-size", type=int, default=8000)
+        parser.add_argument("--batch", type=int, default=100)
 
     args = pytorch_common.parse_args(__doc__.splitlines()[0], extra)
     shape = (784,) if args.network == "mlp" else (1, 28, 28)
@@ -34,8 +34,8 @@ def main():
     def epoch():
         order = torch.randperm(args.train_size)
         loss_sum, correct = torch.zeros(()), torch.zeros((), dtype=torch.long)
-        for start in range(0, args.train_size, BATCH):
-            index = order[start:start + BATCH]
+        for start in range(0, args.train_size, args.batch):
+            index = order[start:start + args.batch]
             xb, yb = x[index], labels[index]
             optimizer.zero_grad(set_to_none=True)
             logits = model(xb)

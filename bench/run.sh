@@ -98,6 +98,21 @@ else
 fi
 echo
 
+# Peak memory (#13.3): nnlab train's whole run (loading, training, evaluation) against PyTorch's
+# loop process, on one thread, in nnlab train's default batch (64) and in the bench's (100).
+echo "== Peak memory: nnlab train --model deep-cnn --epochs 1 against bench/pytorch_loop.py --network deep_cnn"
+for batch in 64 100; do
+  run_dir=$(mktemp -d)
+  "$python" "$here/peak_memory.py" "nnlab_batch$batch" -- "$build/nnlab" train --model deep-cnn --epochs 1 \
+    --batch-size "$batch" --threads 1 --out "$run_dir/run" | tee -a "$results"
+  rm -rf "$run_dir"
+  if "$python" -c "import torch" 2>/dev/null; then
+    "$python" "$here/peak_memory.py" "pytorch_batch$batch" -- "$python" "$here/pytorch_loop.py" --network deep_cnn \
+      --batch "$batch" --threads 1 | tee -a "$results"
+  fi
+done
+echo
+
 if [[ ! -x "$python" ]]; then
   echo "No $python to print the tables: nnlab's figures are above and in $out/nnlab.json."
   exit 0

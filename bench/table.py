@@ -45,17 +45,19 @@ def nnlab_rows(path):
 
 
 def result_rows(path):
-    """{(row, threads): {setting: samples/s}}"""
-    rows = {}
+    """{(row, threads): {setting: samples/s}}, {memory name: peak MB}"""
+    rows, memory = {}, {}
     if path is None:
-        return rows
+        return rows, memory
     with open(path) as f:
         for line in f:
             fields = dict(item.split("=", 1) for item in line.split() if "=" in item)
             if "samples_per_second" in fields:
                 key = (fields["network"], int(fields["threads"]))
                 rows.setdefault(key, {})[fields.get("setting", "default")] = float(fields["samples_per_second"])
-    return rows
+            elif "peak_mb" in fields:
+                memory[fields["memory"]] = float(fields["peak_mb"])
+    return rows, memory
 
 
 def print_table(title, header, table):
@@ -89,7 +91,7 @@ def main():
     if len(sys.argv) not in (2, 3):
         sys.exit(__doc__)
     nnlab, peak = nnlab_rows(sys.argv[1])
-    results = result_rows(sys.argv[2] if len(sys.argv) == 3 else None)
+    results, memory = result_rows(sys.argv[2] if len(sys.argv) == 3 else None)
     notes = []
 
     def torch_best(row, threads):
@@ -150,6 +152,17 @@ def main():
     print_table("Whole loop: `nnlab train` over an epoch (batch 100, Adam) against PyTorch's loop, samples/s",
                 ("network", "threads", "nnlab", "PyTorch", "ratio", "peak fraction", "2 thr / 1", "nnlab step",
                  "loop cost"), loop)
+
+    sizes = []
+    for batch in (64, 100):
+        ours, theirs = memory.get(f"nnlab_batch{batch}"), memory.get(f"pytorch_batch{batch}")
+        if ours is None:
+            continue
+        sizes.append([f"DeepConvNet, batch {batch}", f"{ours:.0f}", f"{theirs:.0f}" if theirs else "-",
+                      f"{ours / theirs:.2f}" if theirs else "-"])
+    if sizes:
+        print_table("Peak memory (MB): `nnlab train --model deep-cnn --epochs 1` against PyTorch's loop process, 1 thread",
+                    ("network", "nnlab", "PyTorch", "ratio"), sizes)
 
     if peak:
         print("FMA peak measured (fma_peak): " + ", ".join(f"{t} thread(s) {v / 1e9:.1f} GFLOP/s" for t, v in
