@@ -52,13 +52,9 @@ void gemm(Transpose trans_a, Transpose trans_b, int64_t m, int64_t n, int64_t k,
 
 void gemm(Transpose trans_a, Transpose trans_b, int64_t m, int64_t n, int64_t k, float alpha, const float* a,
           const float* b, float beta, float* c, const float* bias) {
-  // small_sgemm copies a transposed B into rows first (k·n floats), which a few rows of A cannot pay
-  // for: a Linear's forward on one image (x·Wᵀ) goes to OpenBLAS. SimpleConvNet's single-image
-  // latency 210 -> 36 µs (its 4320 -> 100 layer: a 1.7 MB copy per call), the MLP's 16.8 -> 11.7 µs.
-  const bool few_rows_of_transposed = m <= 4 && trans_b == Transpose::kYes;
-  if (detail::small_sgemm_available() && detail::small_sgemm_suits(m, n, k) && !few_rows_of_transposed) {
-    const bool ta = trans_a == Transpose::kYes;
-    const bool tb = trans_b == Transpose::kYes;
+  const bool ta = trans_a == Transpose::kYes;
+  const bool tb = trans_b == Transpose::kYes;
+  if (detail::small_sgemm_available() && detail::small_sgemm_suits(m, n, k, tb)) {
     detail::small_sgemm(ta, tb, m, n, k, alpha, a, ta ? m : k, b, tb ? k : n, beta, c, n, bias);
     return;
   }

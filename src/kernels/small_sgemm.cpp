@@ -125,7 +125,8 @@ const MicroTiles* micro_tiles() {
 
 bool small_sgemm_available() { return micro_tiles() != nullptr; }
 
-bool small_sgemm_suits(int64_t m, int64_t n, int64_t k) {
+bool small_sgemm_suits(int64_t m, int64_t n, int64_t k, bool trans_b) {
+  if (trans_b && m <= 4) return false;
   if (m * k + k * n + m * n <= kMaxFloats) return true;
   // op(B), read again for every block of rows, stays within about twice an L2 cache.
   const int64_t rows = std::min(m, kRowBlock);

@@ -27,9 +27,7 @@ const Tensor<T>& ReLU<T>::forward(const Tensor<T>& x) {
 template <typename T>
 const Tensor<T>& ReLU<T>::backward(const Tensor<T>& dy) {
   const Tensor<T>& output = rectified_input_ != nullptr ? *rectified_input_ : this->output_;
-  if (output.shape() != dy.shape()) {
-    throw std::invalid_argument("ReLU backward expects gradient " + output.shape().str() + ", got " + dy.shape().str());
-  }
+  this->check_backward(dy, output.shape());
   if (gradient_masked_by_next_ || passes_gradient_on_) return dy;
   this->match(this->input_grad_, dy);
   const T* y = output.data();  // y > 0 exactly where x > 0

@@ -72,17 +72,11 @@ const Tensor<T>& Residual<T>::forward(const Tensor<T>& x) {
   const T* a = main.data();
   const T* b = skip->data();
   T* y = output_.data();
-  if (this->relu_out()) {
-    parallel_for(output_.size(), [=](int64_t begin, int64_t end) {
+  const bool relu = this->relu_out();  // the ReLU after this block, applied here
+  parallel_for(output_.size(), [=](int64_t begin, int64_t end) {
 #pragma omp simd
-      for (int64_t i = begin; i < end; ++i) y[i] = rectify(a[i] + b[i]);
-    });
-  } else {
-    parallel_for(output_.size(), [=](int64_t begin, int64_t end) {
-#pragma omp simd
-      for (int64_t i = begin; i < end; ++i) y[i] = a[i] + b[i];
-    });
-  }
+    for (int64_t i = begin; i < end; ++i) y[i] = relu ? rectify(a[i] + b[i]) : a[i] + b[i];
+  });
   return output_;
 }
 

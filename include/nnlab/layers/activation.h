@@ -17,9 +17,11 @@ class Activation : public Layer<T> {
     if (buffer.shape() != like.shape()) buffer.resize(like.shape());
     buffer.set_channel_block(like.channel_block());
   }
-  void check_backward(const Tensor<T>& dy) const {
-    if (output_.shape() != dy.shape()) {
-      throw std::invalid_argument(this->type() + " backward expects gradient " + output_.shape().str() + ", got " +
+  // dy must have the shape of the output (output_, or what else forward returned).
+  void check_backward(const Tensor<T>& dy) const { check_backward(dy, output_.shape()); }
+  void check_backward(const Tensor<T>& dy, const Shape& output_shape) const {
+    if (output_shape != dy.shape()) {
+      throw std::invalid_argument(this->type() + " backward expects gradient " + output_shape.str() + ", got " +
                                   dy.shape().str());
     }
   }
